@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DirectoryError, type DirectoryService } from '../directory/directory-service.ts';
+import { PROVIDERS } from '../directory/provider-profile.ts';
+import { ScimError } from '../scim/messages/error.ts';
+import { buildApp } from '../http/app.ts';
+import { connect } from '../store/connect.ts';
+import { printTable } from './print-table.ts';
+
+const DEFAULT_DATABASE = './data/roster.db';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535');
+  return n;
+}
+
+const databaseOption = () =>
+  new Option('--database <file|postgres-url>', 'SQLite file (or postgres:// URL)').env('ROSTER_DATABASE').default(DEFAULT_DATABASE);
+const publicUrlOption = () =>
+  new Option('--public-url <url>', 'public base URL used in Tenant URLs, e.g. https://roster.example.com').env('ROSTER_PUBLIC_URL');
+
+/** Opens the database and the app's services for one CLI command, and closes them afterwards. */
+async function withServices<T>(database: string, work: (directories: DirectoryService, app: Awaited<ReturnType<typeof buildApp>>) => Promise<T>): Promise<T> {
+  const connection = await connect(database);
+  const roster = await buildApp({ connection });
+  try {
+    return await work(roster.directories, roster);
+  } finally {
+    await roster.app.close();
+    await connection.close();
+  }
+}
+
+const tenantUrl = (publicUrl: string | undefined, id: string) => `${(publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')}/scim/v2/${id}`;
+
+const program = new Command('roster').description('Roster: SCIM 2.0 directory sync for B2B SaaS apps').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the Roster server')
+  .addOption(new Option('--host <host>', 'address to listen on').env('ROSTER_HOST').default('127.0.0.1'))
+  .addOption(new Option('--port <port>', 'port to listen on').env('PORT').default(8080).argParser(port))
+  .addOption(databaseOption())
+  .addOption(publicUrlOption())
+  .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
+  .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
+  .option('--trust-proxy', 'trust X-Forwarded-* headers from a reverse proxy', false)
+  .option('--log-requests', 'log every HTTP request (the provisioning log records SCIM requests anyway)', false)
+  .addOption(new Option('--log-level <level>', 'log level').env('ROSTER_LOG_LEVEL').default('info'))
+  .action(async (opts) => {
+    if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new InvalidArgumentError('--tls-cert and --tls-key go together');
+    const https = opts.tlsCert ? { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) } : undefined;
+    const connection = await connect(opts.database);
+    const { app } = await buildApp({
+      connection,
+      publicUrl: opts.publicUrl,
+      trustProxy: opts.trustProxy,
+      https,
+      logger: { level: opts.logLevel, redact: ['req.headers.authorization'] },
+      logRequests: opts.logRequests,
+    });
+    const address = await app.listen({ host: opts.host, port: opts.port });
+    const base = opts.publicUrl ?? address;
+    process.stdout.write(
+      `Roster is listening on ${address} (database: ${opts.database})\n` +
+        `Create a directory for your identity provider:\n` +
+        `  ./bin/roster directory create --name "Contoso" --provider entra${opts.publicUrl ? ` --public-url ${opts.publicUrl}` : ''}\n` +
+        `Then paste its Tenant URL (${base}/scim/v2/<directory-id>) and Secret Token into Entra ID's provisioning page.\n`,
+    );
+    const stop = async () => {
+      await app.close(); // waits for in-flight requests, then flushes the provisioning log
+      await connection.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+const directory = program.command('directory').description('manage directories (one per customer identity provider)');
+directory
+  .command('create')
+  .description('create a directory and its first Secret Token')
+  .requiredOption('--name <name>', 'a name for the directory, e.g. the customer')
+  .addOption(new Option('--provider <provider>', 'the identity provider').choices([...PROVIDERS]).default('entra'))
+  .addOption(databaseOption())
+  .addOption(publicUrlOption())
+  .option('--json', 'print one JSON object {"id","name","tenantUrl","token"}')
+  .action(async (opts) =>
+    withServices(opts.database, async (directories) => {
+      const { directory: created, token } = await directories.create(opts.name, opts.provider);
+      const url = tenantUrl(opts.publicUrl, created.id);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ id: created.id, name: created.name, tenantUrl: url, token })}\n`);
+        return;
+      }
+      const suffix = created.provider === 'entra' ? '?aadOptscim062020' : '';
+      process.stdout.write(
+        `Directory "${created.name}" created (id ${created.id}, provider ${created.provider}).\n\n` +
+          `  Tenant URL:   ${url}${suffix}\n  Secret Token: ${token}\n\n` +
+          `The token is shown only this once: copy it now. Paste both into the provisioning page of your identity\n` +
+          `provider and press "Test connection".\n`,
+      );
+    }),
+  );
+directory
+  .command('list')
+  .description('list directories')
+  .addOption(databaseOption())
+  .addOption(publicUrlOption())
+  .option('--json', 'print JSON')
+  .action(async (opts) =>
+    withServices(opts.database, async (directories) => {
+      const list = (await directories.list()).map((d) => ({
+        id: d.id,
+        name: d.name,
+        provider: d.provider,
+        tenantUrl: tenantUrl(opts.publicUrl, d.id),
+        users: d.userCount,
+        groups: d.groupCount,
+        connected: d.activatedAt ?? 'waiting for the first request',
+      }));
+      if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      else printTable(list);
+    }),
+  );
+directory
+  .command('rules')
+  .description("show a directory's attribute rules, or set them from a JSON file")
+  .requiredOption('--directory <id>', 'the directory')
+  .option('--file <rules.json>', 'set the rules from this file: {"required":[],"uniqueEmail":true,"allowedValues":{},"defaults":{}}')
+  .addOption(databaseOption())
+  .action(async (opts) =>
+    withServices(opts.database, async (directories) => {
+      if (opts.file) {
+        await directories.setRules(opts.directory, JSON.parse(readFileSync(opts.file, 'utf8')));
+        process.stdout.write('Rules saved. They apply to every request from now on.\n');
+      }
+      const current = await directories.require(opts.directory);
+      process.stdout.write(`${JSON.stringify(directories.settings(current).rules ?? {}, null, 2)}\n`);
+    }),
+  );
+
+const token = program.command('token').description('manage Secret Tokens (at most two active per directory, for rotation)');
+token
+  .command('create')
+  .description('issue a new Secret Token (shown once)')
+  .requiredOption('--directory <id>', 'the directory')
+  .addOption(databaseOption())
+  .option('--json', 'print JSON')
+  .action(async (opts) =>
+    withServices(opts.database, async (directories) => {
+      const { token: secret, record } = await directories.createToken(opts.directory);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ id: record.id, token: secret })}\n`);
+      else process.stdout.write(`Token ${record.id} created. Secret Token (shown only this once):\n\n  ${secret}\n`);
+    }),
+  );
+token
+  .command('list')
+  .description("list a directory's tokens")
+  .requiredOption('--directory <id>', 'the directory')
+  .addOption(databaseOption())
+  .option('--json', 'print JSON')
+  .action(async (opts) =>
+    withServices(opts.database, async (directories) => {
+      const tokens = await directories.tokens(opts.directory);
+      if (opts.json) process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
+      else printTable(tokens.map((t) => ({ id: t.id, prefix: `${t.prefix}…`, created: t.createdAt, lastUsed: t.lastUsedAt ?? 'never', revoked: t.revokedAt ?? '' })));
+    }),
+  );
+token
+  .command('revoke')
+  .description('revoke a token at once')
+  .argument('<token-id>', 'the token id from "roster token list"')
+  .addOption(databaseOption())
+  .action(async (tokenId, opts) =>
+    withServices(opts.database, async (directories) => {
+      await directories.revokeToken(tokenId);
+      process.stdout.write(`Token ${tokenId} revoked.\n`);
+    }),
+  );
+
+program
+  .command('log')
+  .description('show the provisioning log: every SCIM request, newest last')
+  .option('--directory <id>', 'only this directory')
+  .option('--failed', 'only failed requests (status 400 and above)')
+  .option('--limit <n>', 'how many entries', (v) => Number.parseInt(v, 10), 50)
+  .addOption(databaseOption())
+  .option('--json', 'print JSON')
+  .action(async (opts) =>
+    withServices(opts.database, async (_directories, roster) => {
+      const rows = await roster.provisioningLog.query({ directoryId: opts.directory, failedOnly: opts.failed, limit: opts.limit });
+      if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      else
+        printTable(
+          rows.map((r) => ({ at: r.at, status: r.status, method: r.method, path: r.path, user: r.label ?? '', ms: r.duration_ms, error: r.error ?? '' })),
+        );
+    }),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof DirectoryError || error instanceof ScimError || error instanceof InvalidArgumentError) {
+    process.stderr.write(`roster: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { ResourceSchema } from '../scim/schema/resource-schema.ts';
+import type { DirectoryRecord, DirectoryStore, TokenRecord } from '../store/directory-store.ts';
+import { type AttributeRules, validateRules } from './attribute-rules.ts';
+import { isProvider, PROVIDERS, type Provider, type ProviderProfile, profileFor } from './provider-profile.ts';
+import { hashToken, newSecretToken, sameHash } from './secret-token.ts';
+
+/** Two active tokens let an admin rotate with no downtime: create the new one, switch the IdP, revoke the old. */
+export const MAX_ACTIVE_TOKENS = 2;
+
+export interface DirectorySettings {
+  rules?: AttributeRules;
+  profile?: Partial<ProviderProfile>;
+}
+
+export interface CreatedDirectory {
+  directory: DirectoryRecord;
+  token: string;
+}
+
+export class DirectoryError extends Error {}
+
+/** Directories, their Secret Tokens and settings: what the CLI (and later the admin API) manage. */
+export class DirectoryService {
+  constructor(private readonly store: DirectoryStore) {}
+
+  list(): Promise<DirectoryRecord[]> {
+    return this.store.list();
+  }
+
+  get(id: string): Promise<DirectoryRecord | undefined> {
+    return this.store.get(id);
+  }
+
+  async require(id: string): Promise<DirectoryRecord> {
+    const directory = await this.store.get(id);
+    if (!directory) throw new DirectoryError(`no directory with id ${id}`);
+    return directory;
+  }
+
+  async create(name: string, provider: string = 'entra'): Promise<CreatedDirectory> {
+    if (!name.trim()) throw new DirectoryError('a directory needs a name');
+    if (!isProvider(provider)) throw new DirectoryError(`provider must be one of ${PROVIDERS.join(', ')}`);
+    const id = randomUUID();
+    await this.store.create({ id, name: name.trim(), provider, settings: {} });
+    const { token } = await this.createToken(id);
+    return { directory: await this.require(id), token };
+  }
+
+  /** Issues a new Secret Token, shown once; refuses a third active one. */
+  async createToken(directoryId: string): Promise<{ token: string; record: TokenRecord }> {
+    await this.require(directoryId);
+    return this.store.transaction(async (store) => {
+      const active = (await store.tokens(directoryId)).filter((t) => !t.revokedAt);
+      if (active.length >= MAX_ACTIVE_TOKENS) {
+        throw new DirectoryError(`directory already has ${MAX_ACTIVE_TOKENS} active tokens: revoke one first (roster token revoke)`);
+      }
+      const secret = newSecretToken();
+      const id = randomUUID();
+      await store.insertToken({ id, directoryId, hash: secret.hash, prefix: secret.prefix });
+      const record = (await store.tokens(directoryId)).find((t) => t.id === id)!;
+      return { token: secret.token, record };
+    });
+  }
+
+  tokens(directoryId: string): Promise<TokenRecord[]> {
+    return this.store.tokens(directoryId);
+  }
+
+  async revokeToken(tokenId: string): Promise<void> {
+    if (!(await this.store.revokeToken(tokenId))) throw new DirectoryError(`no active token with id ${tokenId}`);
+  }
+
+  /** The directory a bearer token opens, or undefined: one indexed lookup by hash, compared in constant time. */
+  async authenticate(directoryId: string, token: string): Promise<{ tokenId: string } | undefined> {
+    const hash = hashToken(token);
+    const found = await this.store.tokenByHash(hash);
+    if (!found || found.revoked || found.directoryId !== directoryId || !sameHash(found.hash, hash)) return undefined;
+    return { tokenId: found.id };
+  }
+
+  touchToken(tokenId: string): Promise<void> {
+    return this.store.touchToken(tokenId);
+  }
+
+  markActivated(directoryId: string): Promise<void> {
+    return this.store.markActivated(directoryId);
+  }
+
+  settings(directory: DirectoryRecord): DirectorySettings {
+    return directory.settings as DirectorySettings;
+  }
+
+  profile(directory: DirectoryRecord): ProviderProfile {
+    return profileFor(directory.provider as Provider, this.settings(directory).profile);
+  }
+
+  async setRules(directoryId: string, rules: AttributeRules): Promise<void> {
+    const directory = await this.require(directoryId);
+    validateRules(rules, ResourceSchema.for('User'));
+    await this.store.saveSettings(directoryId, { ...directory.settings, rules });
+  }
+}

@@ -1,0 +1,242 @@
+import type { Filter } from '../scim/filter/ast.ts';
+import { parseFilter } from '../scim/filter/parse-filter.ts';
+import { badRequest, notFound, preconditionFailed, ScimError } from '../scim/messages/error.ts';
+import type { ListRequest } from '../scim/messages/list-request.ts';
+import { applyPatch } from '../scim/patch/apply-patch.ts';
+import type { ScimDocument } from '../scim/resource/document.ts';
+import { normalizeResource } from '../scim/resource/normalize-resource.ts';
+import { etagOf, outputResource } from '../scim/resource/output-resource.ts';
+import { parseAttributeList, projectResource, wantsAttribute } from '../scim/resource/project-resource.ts';
+import { type ExtensionAttribute, ResourceSchema, type ResourceTypeName } from '../scim/schema/resource-schema.ts';
+import type { DirectoryRecord } from '../store/directory-store.ts';
+import type { StoredResource } from '../store/resource-row.ts';
+import type { ResourceStore } from '../store/resource-store.ts';
+import { enforceRules } from './attribute-rules.ts';
+import type { DirectoryService } from './directory-service.ts';
+import type { ProviderProfile } from './provider-profile.ts';
+
+/** Everything one request needs to know about its directory, loaded once per request. */
+export interface DirectoryContext {
+  directory: DirectoryRecord;
+  profile: ProviderProfile;
+  /** `{public-url}/scim/v2/{directoryId}`: the base of every `location` and `$ref`. */
+  baseUrl: string;
+  schemas: Record<ResourceTypeName, ResourceSchema>;
+}
+
+export interface Projection {
+  attributes?: string;
+  excludedAttributes?: string;
+}
+
+/** A resource as the HTTP layer sends it. */
+export interface ResourceReply {
+  body: Record<string, unknown>;
+  etag: string;
+  /** userName or displayName, for the provisioning log. */
+  label: string | undefined;
+}
+
+export interface ListReply {
+  totalResults: number;
+  resources: Record<string, unknown>[];
+}
+
+const labelOf = (doc: ScimDocument): string | undefined =>
+  typeof doc.userName === 'string' ? doc.userName : typeof doc.displayName === 'string' ? doc.displayName : undefined;
+
+/** RFC 7232 If-Match: `*` or a list of entity tags; SCIM's tags are weak, so compare without the `W/`. */
+export function checkIfMatch(ifMatch: string | undefined, version: number): void {
+  if (!ifMatch) return;
+  const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (tags.includes('*') || tags.includes(etagOf(version).slice(2))) return;
+  throw preconditionFailed(`resource has changed: its version is ${etagOf(version)}`);
+}
+
+/**
+ * The SCIM operations of one directory: turns requests into typed intent with the pure `scim/` modules, enforces the
+ * directory's rules, and lets the store apply the result in one transaction.
+ */
+export class ScimService {
+  private readonly extensionCache = new Map<string, ExtensionAttribute[]>();
+
+  constructor(
+    private readonly directories: DirectoryService,
+    private readonly store: ResourceStore,
+  ) {}
+
+  async context(directory: DirectoryRecord, baseUrl: string): Promise<DirectoryContext> {
+    let extensions = this.extensionCache.get(directory.id);
+    if (!extensions) {
+      extensions = await this.store.extensionAttributes(directory.id);
+      this.extensionCache.set(directory.id, extensions);
+    }
+    return {
+      directory,
+      profile: this.directories.profile(directory),
+      baseUrl,
+      schemas: { User: ResourceSchema.for('User', extensions), Group: ResourceSchema.for('Group', extensions) },
+    };
+  }
+
+  async get(ctx: DirectoryContext, type: ResourceTypeName, id: string, projection: Projection): Promise<ResourceReply> {
+    const stored = await this.store.get(ctx.directory.id, type, id);
+    if (!stored) throw notFound(`${type} ${id} not found`);
+    return (await this.reply(ctx, type, [stored], projection))[0]!;
+  }
+
+  async list(ctx: DirectoryContext, type: ResourceTypeName, request: ListRequest): Promise<ListReply> {
+    const schema = ctx.schemas[type];
+    const filter = request.filter === undefined ? undefined : this.parseFilter(ctx, type, request.filter);
+    const page = await this.store.list(ctx.directory.id, schema, {
+      filter,
+      sortBy: request.sortBy,
+      descending: request.descending,
+      startIndex: request.startIndex,
+      count: request.count,
+    });
+    const replies = await this.reply(ctx, type, page.resources, request);
+    return { totalResults: page.totalResults, resources: replies.map((r) => r.body) };
+  }
+
+  async create(ctx: DirectoryContext, type: ResourceTypeName, body: unknown): Promise<ResourceReply> {
+    const schema = ctx.schemas[type];
+    const normalized = normalizeResource(body, schema);
+    await this.register(ctx, normalized.newExtensionAttributes);
+    const doc = this.enforce(ctx, type, normalized.doc);
+    try {
+      const stored = await this.store.create(ctx.directory.id, type, doc, normalized.members, this.writeOptions(ctx));
+      return (await this.reply(ctx, type, [stored], {}))[0]!;
+    } catch (error) {
+      if (!(error instanceof ScimError && error.status === 409 && type === 'User' && ctx.profile.reactivateOnRecreate)) throw error;
+      return this.reactivate(ctx, doc, error);
+    }
+  }
+
+  /** Okta re-creates a user it had deactivated: take the new state into the existing (inactive) user. */
+  private async reactivate(ctx: DirectoryContext, doc: ScimDocument, conflict: ScimError): Promise<ResourceReply> {
+    const byUserName: Filter = { kind: 'compare', op: 'eq', path: { name: 'userName' }, value: String(doc.userName) };
+    const page = await this.store.list(ctx.directory.id, ctx.schemas.User, { filter: byUserName, startIndex: 1, count: 1 });
+    const existing = page.resources[0];
+    if (!existing || existing.doc.active !== false) throw conflict;
+    const stored = await this.store.update(
+      ctx.directory.id,
+      'User',
+      existing.id,
+      () => ({ doc: { ...doc, active: doc.active ?? true }, changedAttributes: Object.keys(doc) }),
+      this.writeOptions(ctx),
+    );
+    return (await this.reply(ctx, 'User', [stored], {}))[0]!;
+  }
+
+  async replace(ctx: DirectoryContext, type: ResourceTypeName, id: string, body: unknown, ifMatch: string | undefined): Promise<ResourceReply> {
+    const schema = ctx.schemas[type];
+    const normalized = normalizeResource(body, schema);
+    await this.register(ctx, normalized.newExtensionAttributes);
+    const doc = this.enforce(ctx, type, normalized.doc);
+    const stored = await this.store.update(
+      ctx.directory.id,
+      type,
+      id,
+      (current) => {
+        checkIfMatch(ifMatch, current.version);
+        return {
+          doc,
+          // PUT replaces the member list only when the body has one: renaming a group must not empty it.
+          members: normalized.members && [{ op: 'replaceAll', members: normalized.members }],
+          changedAttributes: changedKeys(current.doc, doc),
+        };
+      },
+      this.writeOptions(ctx),
+    );
+    return (await this.reply(ctx, type, [stored], {}))[0]!;
+  }
+
+  async patch(
+    ctx: DirectoryContext,
+    type: ResourceTypeName,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    projection: Projection,
+  ): Promise<ResourceReply | { label: string | undefined; etag: string }> {
+    const schema = ctx.schemas[type];
+    let newExtensions: ExtensionAttribute[] = [];
+    const stored = await this.store.update(
+      ctx.directory.id,
+      type,
+      id,
+      (current) => {
+        checkIfMatch(ifMatch, current.version);
+        const result = applyPatch(current.doc, body, schema, { lenient: ctx.profile.lenientFilters });
+        newExtensions = result.newExtensionAttributes;
+        return { doc: this.enforce(ctx, type, result.doc), members: result.members, changedAttributes: result.changedAttributes };
+      },
+      this.writeOptions(ctx),
+    );
+    await this.register(ctx, newExtensions);
+    const wantsBody = (type === 'User' ? ctx.profile.patchUserResponse : ctx.profile.patchGroupResponse) === 'resource';
+    if (!wantsBody) return { label: labelOf(stored.doc), etag: etagOf(stored.version) };
+    return (await this.reply(ctx, type, [stored], projection))[0]!;
+  }
+
+  async delete(ctx: DirectoryContext, type: ResourceTypeName, id: string, ifMatch: string | undefined): Promise<string | undefined> {
+    let label: string | undefined;
+    await this.store.delete(ctx.directory.id, type, id, (current) => {
+      checkIfMatch(ifMatch, current.version);
+      label = labelOf(current.doc);
+    });
+    return label;
+  }
+
+  parseFilter(ctx: DirectoryContext, type: ResourceTypeName, text: string): Filter {
+    return parseFilter(text, { urns: ctx.schemas[type].urns, lenient: ctx.profile.lenientFilters });
+  }
+
+  private enforce(ctx: DirectoryContext, type: ResourceTypeName, doc: ScimDocument): ScimDocument {
+    const rules = this.directories.settings(ctx.directory).rules;
+    if (type !== 'User') return doc;
+    if (typeof doc.userName !== 'string' || !doc.userName) throw badRequest('invalidValue', 'userName is required');
+    return rules ? enforceRules(doc, rules, ctx.schemas.User) : doc;
+  }
+
+  private writeOptions(ctx: DirectoryContext) {
+    return { uniqueEmail: this.directories.settings(ctx.directory).rules?.uniqueEmail === true };
+  }
+
+  /** Records custom extension attributes seen for the first time, so /Schemas lists them from now on. */
+  private async register(ctx: DirectoryContext, attributes: ExtensionAttribute[]): Promise<void> {
+    if (attributes.length === 0) return;
+    await this.store.registerExtensionAttributes(ctx.directory.id, attributes);
+    this.extensionCache.delete(ctx.directory.id);
+  }
+
+  /**
+   * Shapes stored resources into replies, loading computed attributes (members, groups) for all of them at once,
+   * and only when the projection asks for them: `excludedAttributes=members` never reads a membership row.
+   */
+  private async reply(ctx: DirectoryContext, type: ResourceTypeName, stored: StoredResource[], projection: Projection): Promise<ResourceReply[]> {
+    const schema = ctx.schemas[type];
+    const attributes = parseAttributeList(projection.attributes, schema);
+    const excluded = parseAttributeList(projection.excludedAttributes, schema);
+    const ids = stored.map((s) => s.id);
+    const members = type === 'Group' && wantsAttribute('members', schema, attributes, excluded) ? await this.store.members(ids) : undefined;
+    const groups = type === 'User' && wantsAttribute('groups', schema, attributes, excluded) ? await this.store.groupsOf(ids) : undefined;
+    const endpoint = type === 'User' ? 'Users' : 'Groups';
+    return stored.map((s) => {
+      const full = outputResource(
+        schema,
+        { ...s, location: `${ctx.baseUrl}/${endpoint}/${s.id}`, members: members?.get(s.id), groups: groups?.get(s.id) },
+        ctx.baseUrl,
+      );
+      const body = attributes.length || excluded.length ? projectResource(full, schema, attributes, excluded) : full;
+      return { body, etag: etagOf(s.version), label: labelOf(s.doc) };
+    });
+  }
+}
+
+/** Top-level attribute names whose value differs between two documents. */
+function changedKeys(before: ScimDocument, after: ScimDocument): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}

@@ -1,0 +1,124 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables, as Kysely sees them. Timestamps are ISO-8601 strings (they sort as text on every dialect) and SCIM
+ * documents are JSON text: the promoted columns are what indexes, uniqueness and sorting use; everything else is
+ * answered from `doc`.
+ */
+export interface Database {
+  directories: DirectoryTable;
+  tokens: TokenTable;
+  users: UserTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+  extension_attributes: ExtensionAttributeTable;
+  changes: ChangeTable;
+  provisioning_log: ProvisioningLogTable;
+}
+
+export interface DirectoryTable {
+  id: string;
+  name: string;
+  provider: string;
+  /** JSON: attribute rules and provider overrides. */
+  settings: string;
+  /** Last sequence number handed out to this directory's change log (gap-free, bumped in each write transaction). */
+  change_seq: Generated<number>;
+  /** Kept in the write transaction so an unfiltered list answers totalResults without counting the directory. */
+  user_count: Generated<number>;
+  group_count: Generated<number>;
+  created_at: string;
+  /** When the IdP's first authenticated request arrived ("Test connection"). */
+  activated_at: string | null;
+}
+
+export interface TokenTable {
+  id: string;
+  directory_id: string;
+  /** Hex SHA-256 of the whole token; the token itself is never stored. */
+  hash: string;
+  /** The first characters of the token, to tell tokens apart in listings. */
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+interface ResourceColumns {
+  id: string;
+  directory_id: string;
+  external_id: string | null;
+  /** The SCIM resource without id, meta and computed attributes (members, groups), as JSON text. */
+  doc: string;
+  version: number;
+  created_at: string;
+  last_modified: string;
+}
+
+export interface UserTable extends ResourceColumns {
+  user_name: string;
+  /** Lower-cased userName: the unique, case-insensitive key (RFC 7643: userName is caseExact false). */
+  user_name_key: string;
+  display_name: string | null;
+  /** 1 or 0. */
+  active: number;
+  /** Lower-cased primary (else first) email, for lookups and sorting. */
+  email_key: string | null;
+  /** Same as email_key, but only set when the directory's rules demand unique emails; a unique index enforces it. */
+  unique_email_key: string | null;
+}
+
+export interface GroupTable extends ResourceColumns {
+  display_name: string;
+  display_name_key: string;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  member_id: string;
+  directory_id: string;
+  member_type: 'User' | 'Group';
+  created_at: string;
+}
+
+export interface ExtensionAttributeTable {
+  directory_id: string;
+  resource_type: 'User' | 'Group';
+  urn: string;
+  name: string;
+  /** Lower-cased `urn:name`, so one attribute is recorded once whatever casing later requests use. */
+  key: string;
+  type: string;
+  multi_valued: number;
+  created_at: string;
+}
+
+export interface ChangeTable {
+  directory_id: string;
+  seq: number;
+  resource_type: 'User' | 'Group';
+  resource_id: string;
+  /** created | updated | deleted | members_added | members_removed */
+  kind: string;
+  /** JSON array of the attribute names that changed (or member ids for membership changes). */
+  attributes: string;
+  before: string | null;
+  after: string | null;
+  created_at: string;
+}
+
+export interface ProvisioningLogTable {
+  id: Generated<number>;
+  directory_id: string;
+  at: string;
+  request_id: string;
+  method: string;
+  path: string;
+  status: number;
+  resource_type: string | null;
+  resource_id: string | null;
+  /** userName or displayName the request was about, so an admin can find "why did alice fail?". */
+  label: string | null;
+  duration_ms: number;
+  error: string | null;
+}
