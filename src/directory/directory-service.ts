@@ -22,7 +22,18 @@ export class DirectoryError extends Error {}
 
 /** Directories, their Secret Tokens and settings: what the CLI (and later the admin API) manage. */
 export class DirectoryService {
+  private readonly changeListeners: Array<() => void> = [];
+
   constructor(private readonly store: DirectoryStore) {}
+
+  /** Tells in-process caches (the bearer auth cache) that a token or a directory's settings changed. */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
 
   list(): Promise<DirectoryRecord[]> {
     return this.store.list();
@@ -69,6 +80,7 @@ export class DirectoryService {
 
   async revokeToken(tokenId: string): Promise<void> {
     if (!(await this.store.revokeToken(tokenId))) throw new DirectoryError(`no active token with id ${tokenId}`);
+    this.changed();
   }
 
   /** The directory a bearer token opens, or undefined: one indexed lookup by hash, compared in constant time. */
@@ -99,5 +111,6 @@ export class DirectoryService {
     const directory = await this.require(directoryId);
     validateRules(rules, ResourceSchema.for('User'));
     await this.store.saveSettings(directoryId, { ...directory.settings, rules });
+    this.changed();
   }
 }

@@ -100,12 +100,9 @@ export class ScimService {
   }
 
   async create(ctx: DirectoryContext, type: ResourceTypeName, body: unknown): Promise<ResourceReply> {
-    const schema = ctx.schemas[type];
-    const normalized = normalizeResource(body, schema);
-    await this.register(ctx, normalized.newExtensionAttributes);
-    const doc = this.enforce(ctx, type, normalized.doc);
+    const { doc, members } = await this.prepare(ctx, type, body);
     try {
-      const stored = await this.store.create(ctx.directory.id, type, doc, normalized.members, this.writeOptions(ctx));
+      const stored = await this.store.create(ctx.directory.id, type, doc, members, this.writeOptions(ctx));
       return (await this.reply(ctx, type, [stored], {}))[0]!;
     } catch (error) {
       if (!(error instanceof ScimError && error.status === 409 && type === 'User' && ctx.profile.reactivateOnRecreate)) throw error;
@@ -130,10 +127,7 @@ export class ScimService {
   }
 
   async replace(ctx: DirectoryContext, type: ResourceTypeName, id: string, body: unknown, ifMatch: string | undefined): Promise<ResourceReply> {
-    const schema = ctx.schemas[type];
-    const normalized = normalizeResource(body, schema);
-    await this.register(ctx, normalized.newExtensionAttributes);
-    const doc = this.enforce(ctx, type, normalized.doc);
+    const { doc, members } = await this.prepare(ctx, type, body);
     const stored = await this.store.update(
       ctx.directory.id,
       type,
@@ -143,7 +137,7 @@ export class ScimService {
         return {
           doc,
           // PUT replaces the member list only when the body has one: renaming a group must not empty it.
-          members: normalized.members && [{ op: 'replaceAll', members: normalized.members }],
+          members: members && [{ op: 'replaceAll', members }],
           changedAttributes: changedKeys(current.doc, doc),
         };
       },
@@ -191,6 +185,13 @@ export class ScimService {
 
   parseFilter(ctx: DirectoryContext, type: ResourceTypeName, text: string): Filter {
     return parseFilter(text, { urns: ctx.schemas[type].urns, lenient: ctx.profile.lenientFilters });
+  }
+
+  /** A POST or PUT body as a valid document: normalized, custom extensions recorded, directory rules applied. */
+  private async prepare(ctx: DirectoryContext, type: ResourceTypeName, body: unknown) {
+    const normalized = normalizeResource(body, ctx.schemas[type]);
+    await this.register(ctx, normalized.newExtensionAttributes);
+    return { doc: this.enforce(ctx, type, normalized.doc), members: normalized.members };
   }
 
   private enforce(ctx: DirectoryContext, type: ResourceTypeName, doc: ScimDocument): ScimDocument {

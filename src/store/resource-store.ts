@@ -70,10 +70,12 @@ export class ResourceStore {
       ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
       : await this.count(directoryId, schema.type);
     if (query.count <= 0 || query.startIndex > totalResults) return { totalResults, resources: [] };
-    const direction = query.descending ? 'desc' : 'asc';
     let page = base.selectAll();
+    // RFC 7644 §3.4.2.3: resources without the sort attribute come last ascending and first descending.
     page = query.sortBy
-      ? page.orderBy(compileSortKey(query.sortBy, schema, table, this.json), direction).orderBy('id')
+      ? page
+          .orderBy(compileSortKey(query.sortBy, schema, table, this.json), (ob) => (query.descending ? ob.desc().nullsFirst() : ob.asc().nullsLast()))
+          .orderBy('id')
       : page.orderBy('created_at').orderBy('id');
     const rows = await page.limit(query.count).offset(query.startIndex - 1).execute();
     return { totalResults, resources: rows.map((row) => fromRow(schema.type, row)) };

@@ -3,6 +3,9 @@ import { parseAttributePath, type AttributePath } from '../path/attribute-path.t
 import type { ResourceSchema } from '../schema/resource-schema.ts';
 import { isJsonObject, type JsonObject } from './json.ts';
 
+/** `urn:<namespace>:<specific string>` (RFC 8141), the shape of every schema URN. */
+const URN = /^urn:[^:\s]+:\S+$/i;
+
 /** One attribute value a resource body (or a path-less PATCH value) sets, with the path its key names. */
 export interface BodyEntry {
   path: AttributePath;
@@ -21,11 +24,13 @@ export function bodyEntries(body: JsonObject, schema: ResourceSchema): BodyEntry
   const entries: BodyEntry[] = [];
   for (const [key, value] of Object.entries(body)) {
     const path = parseAttributePath(key, schema.urns);
-    const knownUrn = path?.urn !== undefined && schema.urns.includes(path.urn);
-    if (path && knownUrn && path.name === '') entries.push(...extensionEntries(path.urn!, value));
-    else if (path && (path.urn === undefined || knownUrn)) entries.push({ path, value });
-    else if (/^urn:/i.test(key) && isJsonObject(value)) entries.push(...extensionEntries(key, value));
-    else if (path) entries.push({ path, value });
+    if (path?.urn !== undefined && schema.urns.includes(path.urn)) {
+      entries.push(...(path.name === '' ? extensionEntries(path.urn, value) : [{ path, value }]));
+    } else if (URN.test(key) && isJsonObject(value)) {
+      entries.push(...extensionEntries(key, value));
+    } else if (path) {
+      entries.push({ path, value });
+    }
   }
   return entries;
 }

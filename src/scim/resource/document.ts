@@ -14,7 +14,10 @@ export interface AttributeSlot {
   name: string;
 }
 
-/** Keys are matched ignoring case so that a custom attribute keeps the casing it was first stored with. */
+/**
+ * The slot as the document spells it, or undefined when the attribute is absent. Keys match ignoring case, so a
+ * custom attribute or URN keeps the casing it was first stored with whatever casing later requests use.
+ */
 export function storedSlot(doc: ScimDocument, slot: AttributeSlot): AttributeSlot | undefined {
   let urn: string | undefined;
   let container: unknown = doc;

@@ -43,7 +43,7 @@ export interface JsonSql<Node = unknown> {
 
   /**
    * RFC 7644 `pr`: a non-empty string, a number, a boolean, a non-empty array, or an object with at least one
-   * non-null, non-empty member. Never NULL.
+   * member that is none of null, "", [] and {}. Never NULL.
    */
   present(node: Node): Expression<SqlBool>;
 

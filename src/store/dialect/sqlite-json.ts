@@ -96,7 +96,8 @@ class SqliteJson implements JsonSql<SqliteJsonNode> {
       when 'text' then ${extract(node)} <> ''
       when 'array' then json_array_length(${node.doc}, ${pathOf(node)}) > 0
       when 'object' then exists (select 1 from json_each(${node.doc}, ${pathOf(node)}) as ${alias}
-        where ${member('type')} <> 'null' and not (${member('type')} = 'text' and ${member('value')} = ''))
+        where ${member('type')} <> 'null' and not (${member('type')} = 'text' and ${member('value')} = '')
+          and not (${member('type')} in ('array', 'object') and ${member('value')} in ('[]', '{}')))
       when 'null' then 0
       else ${typeOf(node)} is not null end)`;
   }

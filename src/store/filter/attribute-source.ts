@@ -117,13 +117,10 @@ function promotedColumn(
   sub: AttributeDefinition | undefined,
 ): ColumnSource | undefined {
   const name = sub ? `${definition.name}.${sub.name}` : definition.name;
-  const column = (
-    column: string,
-    options: { folded?: boolean; present?: Expression<SqlBool>; definition?: AttributeDefinition } = {},
-  ): ColumnSource => ({
+  const column = (name: string, options: { folded?: boolean; present?: Expression<SqlBool> } = {}): ColumnSource => ({
     kind: 'column',
-    column: ref(resource, column),
-    definition: options.definition ?? sub ?? definition,
+    column: ref(resource, name),
+    definition: sub ?? definition,
     folded: options.folded ?? false,
     timestamp: false,
     present: options.present ?? TRUE,

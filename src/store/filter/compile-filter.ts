@@ -113,7 +113,8 @@ class FilterCompiler<N> {
       case 'constant':
         return this.apply(constantScalar(source), test);
       case 'membership': {
-        // The attribute alone stands for its value: `members eq "U"` is `members.value eq "U"`.
+        // The attribute alone stands for its value: `members eq "U"` is `members.value eq "U"` (both members and
+        // groups declare `value`).
         const sub = source.sub ?? valueSubAttribute(source.definition)!;
         return membershipExists(this.resource, this.apply(membershipScalar(this.resource, sub, invalidFilter), test));
       }

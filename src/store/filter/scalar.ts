@@ -33,15 +33,15 @@ export type ScalarOperator = Exclude<CompareOperator, 'ne'>;
 const NULL = sql<null>`null`;
 
 export function columnScalar(source: ColumnSource): Scalar {
-  const value = source.column as Expression<never>;
+  const { column } = source;
   return {
     definition: source.definition,
     inferred: false,
     folded: source.folded,
     timestamp: source.timestamp,
-    text: () => value,
-    number: () => value,
-    boolean: () => value,
+    text: () => sql<string | null>`${column}`,
+    number: () => sql<number | null>`${column}`,
+    boolean: () => sql<number | null>`${column}`,
     present: () => source.present,
   };
 }
