@@ -84,13 +84,13 @@ test('custom extension object accepted although its URN is missing from schemas;
   assert.equal(doc.meta, undefined);
 });
 
-test('roles: Entra POST forms keep RFC sub-attributes and drop its unknown displayName', () => {
+test('roles: Entra POST forms keep RFC sub-attributes; its displayName is the RFC display', () => {
   assert.deepEqual(normalizeResource(fixtureBody('roles-single-post.json'), users).doc.roles, [
     { primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' },
   ]);
   assert.deepEqual(normalizeResource(fixtureBody('roles-complex-post.json'), users).doc.roles, [
-    { primary: false, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' },
-    { primary: false, type: 'WindowsAzureActiveDirectoryRole', value: 'User' },
+    { primary: false, type: 'WindowsAzureActiveDirectoryRole', display: 'Admin', value: 'Admin' },
+    { primary: false, type: 'WindowsAzureActiveDirectoryRole', display: 'User', value: 'User' },
   ]);
   assert.deepEqual(normalizeResource(fixtureBody('roles-assertive-post.json'), users).doc.roles, [
     { primary: false, type: 'WindowsAzureActiveDirectoryRole', display: 'User', value: 'User' },

@@ -1,9 +1,10 @@
 import type { Filter } from '../scim/filter/ast.ts';
 import { parseFilter } from '../scim/filter/parse-filter.ts';
 import { badRequest, notFound, preconditionFailed, ScimError } from '../scim/messages/error.ts';
-import type { ListRequest } from '../scim/messages/list-request.ts';
+import type { ListRequest, Projection } from '../scim/messages/list-request.ts';
 import { applyPatch } from '../scim/patch/apply-patch.ts';
 import type { ScimDocument } from '../scim/resource/document.ts';
+import { changedAttributes } from '../scim/resource/changed-attributes.ts';
 import { normalizeResource } from '../scim/resource/normalize-resource.ts';
 import { etagOf, outputResource } from '../scim/resource/output-resource.ts';
 import { parseAttributeList, projectResource, wantsAttribute } from '../scim/resource/project-resource.ts';
@@ -22,11 +23,6 @@ export interface DirectoryContext {
   /** `{public-url}/scim/v2/{directoryId}`: the base of every `location` and `$ref`. */
   baseUrl: string;
   schemas: Record<ResourceTypeName, ResourceSchema>;
-}
-
-export interface Projection {
-  attributes?: string;
-  excludedAttributes?: string;
 }
 
 /** A resource as the HTTP layer sends it. */
@@ -58,7 +54,8 @@ export function checkIfMatch(ifMatch: string | undefined, version: number): void
  * directory's rules, and lets the store apply the result in one transaction.
  */
 export class ScimService {
-  private readonly extensionCache = new Map<string, ExtensionAttribute[]>();
+  /** Each directory's schemas, rebuilt only when it registers a new custom extension attribute. */
+  private readonly schemaCache = new Map<string, Record<ResourceTypeName, ResourceSchema>>();
 
   constructor(
     private readonly directories: DirectoryService,
@@ -66,17 +63,13 @@ export class ScimService {
   ) {}
 
   async context(directory: DirectoryRecord, baseUrl: string): Promise<DirectoryContext> {
-    let extensions = this.extensionCache.get(directory.id);
-    if (!extensions) {
-      extensions = await this.store.extensionAttributes(directory.id);
-      this.extensionCache.set(directory.id, extensions);
+    let schemas = this.schemaCache.get(directory.id);
+    if (!schemas) {
+      const extensions = await this.store.extensionAttributes(directory.id);
+      schemas = { User: ResourceSchema.for('User', extensions), Group: ResourceSchema.for('Group', extensions) };
+      this.schemaCache.set(directory.id, schemas);
     }
-    return {
-      directory,
-      profile: this.directories.profile(directory),
-      baseUrl,
-      schemas: { User: ResourceSchema.for('User', extensions), Group: ResourceSchema.for('Group', extensions) },
-    };
+    return { directory, profile: this.directories.profile(directory), baseUrl, schemas };
   }
 
   async get(ctx: DirectoryContext, type: ResourceTypeName, id: string, projection: Projection): Promise<ResourceReply> {
@@ -100,34 +93,36 @@ export class ScimService {
   }
 
   async create(ctx: DirectoryContext, type: ResourceTypeName, body: unknown): Promise<ResourceReply> {
-    const { doc, members } = await this.prepare(ctx, type, body);
+    const { doc, members, newExtensionAttributes } = this.prepare(ctx, type, body);
+    let stored: StoredResource;
     try {
-      const stored = await this.store.create(ctx.directory.id, type, doc, members, this.writeOptions(ctx));
-      return (await this.reply(ctx, type, [stored], {}))[0]!;
+      stored = await this.store.create(ctx.directory.id, type, doc, members, this.writeOptions(ctx));
     } catch (error) {
       if (!(error instanceof ScimError && error.status === 409 && type === 'User' && ctx.profile.reactivateOnRecreate)) throw error;
-      return this.reactivate(ctx, doc, error);
+      stored = await this.reactivate(ctx, doc, error);
     }
+    await this.register(ctx, newExtensionAttributes);
+    return (await this.reply(ctx, type, [stored], {}))[0]!;
   }
 
   /** Okta re-creates a user it had deactivated: take the new state into the existing (inactive) user. */
-  private async reactivate(ctx: DirectoryContext, doc: ScimDocument, conflict: ScimError): Promise<ResourceReply> {
+  private async reactivate(ctx: DirectoryContext, doc: ScimDocument, conflict: ScimError): Promise<StoredResource> {
     const byUserName: Filter = { kind: 'compare', op: 'eq', path: { name: 'userName' }, value: String(doc.userName) };
     const page = await this.store.list(ctx.directory.id, ctx.schemas.User, { filter: byUserName, startIndex: 1, count: 1 });
     const existing = page.resources[0];
     if (!existing || existing.doc.active !== false) throw conflict;
-    const stored = await this.store.update(
+    const revived = { ...doc, active: doc.active ?? true };
+    return this.store.update(
       ctx.directory.id,
       'User',
       existing.id,
-      () => ({ doc: { ...doc, active: doc.active ?? true }, changedAttributes: Object.keys(doc) }),
+      (current) => ({ doc: revived, changedAttributes: changedAttributes(current.doc, revived) }),
       this.writeOptions(ctx),
     );
-    return (await this.reply(ctx, 'User', [stored], {}))[0]!;
   }
 
   async replace(ctx: DirectoryContext, type: ResourceTypeName, id: string, body: unknown, ifMatch: string | undefined): Promise<ResourceReply> {
-    const { doc, members } = await this.prepare(ctx, type, body);
+    const { doc, members, newExtensionAttributes } = this.prepare(ctx, type, body);
     const stored = await this.store.update(
       ctx.directory.id,
       type,
@@ -138,11 +133,12 @@ export class ScimService {
           doc,
           // PUT replaces the member list only when the body has one: renaming a group must not empty it.
           members: members && [{ op: 'replaceAll', members }],
-          changedAttributes: changedKeys(current.doc, doc),
+          changedAttributes: changedAttributes(current.doc, doc),
         };
       },
       this.writeOptions(ctx),
     );
+    await this.register(ctx, newExtensionAttributes);
     return (await this.reply(ctx, type, [stored], {}))[0]!;
   }
 
@@ -187,11 +183,13 @@ export class ScimService {
     return parseFilter(text, { urns: ctx.schemas[type].urns, lenient: ctx.profile.lenientFilters });
   }
 
-  /** A POST or PUT body as a valid document: normalized, custom extensions recorded, directory rules applied. */
-  private async prepare(ctx: DirectoryContext, type: ResourceTypeName, body: unknown) {
+  /**
+   * A POST or PUT body as a valid document with the directory's rules applied. Custom extension attributes it
+   * introduces are registered only once the write has succeeded, so a refused request leaves no trace in /Schemas.
+   */
+  private prepare(ctx: DirectoryContext, type: ResourceTypeName, body: unknown) {
     const normalized = normalizeResource(body, ctx.schemas[type]);
-    await this.register(ctx, normalized.newExtensionAttributes);
-    return { doc: this.enforce(ctx, type, normalized.doc), members: normalized.members };
+    return { ...normalized, doc: this.enforce(ctx, type, normalized.doc) };
   }
 
   private enforce(ctx: DirectoryContext, type: ResourceTypeName, doc: ScimDocument): ScimDocument {
@@ -209,7 +207,7 @@ export class ScimService {
   private async register(ctx: DirectoryContext, attributes: ExtensionAttribute[]): Promise<void> {
     if (attributes.length === 0) return;
     await this.store.registerExtensionAttributes(ctx.directory.id, attributes);
-    this.extensionCache.delete(ctx.directory.id);
+    this.schemaCache.delete(ctx.directory.id);
   }
 
   /**
@@ -234,10 +232,4 @@ export class ScimService {
       return { body, etag: etagOf(s.version), label: labelOf(s.doc) };
     });
   }
-}
-
-/** Top-level attribute names whose value differs between two documents. */
-function changedKeys(before: ScimDocument, after: ScimDocument): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryContext, ResourceReply, ScimService } from '../directory/scim-service.ts';
 import { badRequest, notFound, ScimError } from '../scim/messages/error.ts';
-import { type ListRequest, type PagingLimits, parseListRequest } from '../scim/messages/list-request.ts';
+import { type ListRequest, type PagingLimits, parseListRequest, parseProjection } from '../scim/messages/list-request.ts';
 import { listResponse } from '../scim/messages/list-response.ts';
 import { resourceType, schemaResource, serviceProviderConfig } from '../scim/schema/discovery.ts';
 import type { ResourceTypeName } from '../scim/schema/resource-schema.ts';
@@ -102,7 +102,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     });
     app.get(`/${path}/:id`, async (request: ScimRequest, reply) => {
       noteTarget(request, type);
-      const resource = await scim.get(request.directoryContext, type, request.params.id!, request.query);
+      const resource = await scim.get(request.directoryContext, type, request.params.id!, parseProjection(request.query));
       // RFC 7644 §3.14: a client holding the current version may skip the body.
       if (request.headers['if-none-match']?.split(',').some((t) => t.trim() === resource.etag)) return reply.code(304).header('etag', resource.etag).send();
       return sendResource(request, reply, 200, resource);
@@ -114,7 +114,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     });
     app.patch(`/${path}/:id`, async (request: ScimRequest, reply) => {
       noteTarget(request, type);
-      const result = await scim.patch(request.directoryContext, type, request.params.id!, request.body, ifMatch(request), request.query);
+      const result = await scim.patch(request.directoryContext, type, request.params.id!, request.body, ifMatch(request), parseProjection(request.query));
       if (!('body' in result)) {
         request.provisioning.label = result.label;
         return reply.code(204).header('etag', result.etag).send();

@@ -66,10 +66,6 @@ export class ResourceStore {
     const filter = query.filter && compileFilter(query.filter, schema, table, this.json);
     let base = this.db.selectFrom(table).where('directory_id', '=', directoryId);
     if (filter) base = base.where(filter);
-    const totalResults = filter
-      ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
-      : await this.count(directoryId, schema.type);
-    if (query.count <= 0 || query.startIndex > totalResults) return { totalResults, resources: [] };
     let page = base.selectAll();
     // RFC 7644 §3.4.2.3: resources without the sort attribute come last ascending and first descending.
     page = query.sortBy
@@ -77,8 +73,15 @@ export class ResourceStore {
           .orderBy(compileSortKey(query.sortBy, schema, table, this.json), (ob) => (query.descending ? ob.desc().nullsFirst() : ob.asc().nullsLast()))
           .orderBy('id')
       : page.orderBy('created_at').orderBy('id');
-    const rows = await page.limit(query.count).offset(query.startIndex - 1).execute();
-    return { totalResults, resources: rows.map((row) => fromRow(schema.type, row)) };
+    const rows = query.count > 0 ? await page.limit(query.count).offset(query.startIndex - 1).execute() : [];
+    const resources = rows.map((row) => fromRow(schema.type, row));
+    // A first page that is not full holds every match: the total is known without counting. This spares the
+    // second query on Entra's lookups (`userName eq`, `externalId eq`), which match zero or one resource.
+    if (query.startIndex === 1 && rows.length < query.count) return { totalResults: rows.length, resources };
+    const totalResults = filter
+      ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+      : await this.count(directoryId, schema.type);
+    return { totalResults, resources };
   }
 
   /** Unfiltered totals come from counters kept in the write transactions, so they cost the same at any size. */

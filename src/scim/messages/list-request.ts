@@ -1,14 +1,12 @@
 import { badRequest } from './error.ts';
 
 /** Query parameters of a list or search (RFC 7644 §3.4.2–3.4.3), after validation. */
-export interface ListRequest {
+export interface ListRequest extends Projection {
   filter?: string;
   sortBy?: string;
   descending: boolean;
   startIndex: number;
   count: number;
-  attributes?: string;
-  excludedAttributes?: string;
 }
 
 export interface PagingLimits {
@@ -18,11 +16,12 @@ export interface PagingLimits {
   maxCount: number;
 }
 
+/** An integer parameter, clamped to what a database can bind (a startIndex of 1e300 is simply past the end). */
 function integer(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
   const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
   if (!Number.isInteger(value)) throw badRequest('invalidValue', `${name} must be an integer`);
-  return value;
+  return Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, value));
 }
 
 function optionalString(name: string, raw: unknown): string | undefined {
@@ -32,16 +31,35 @@ function optionalString(name: string, raw: unknown): string | undefined {
   return raw;
 }
 
+/** `attributes` / `excludedAttributes` of a request for one resource (RFC 7644 §3.9). */
+export interface Projection {
+  attributes?: string;
+  excludedAttributes?: string;
+}
+
+export function parseProjection(params: Record<string, unknown>): Projection {
+  const get = parameterReader(params);
+  return {
+    attributes: optionalString('attributes', get('attributes')),
+    excludedAttributes: optionalString('excludedAttributes', get('excludedAttributes')),
+  };
+}
+
+/** Parameter names are case-insensitive in a SearchRequest body, and read the same way from a query string. */
+function parameterReader(params: Record<string, unknown>) {
+  return (name: string) => {
+    const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : params[key];
+  };
+}
+
 /**
  * Reads list parameters from a query string or a SearchRequest body (names case-insensitive there too). Out-of-range
  * values are clamped as RFC 7644 §3.4.2.4 says: startIndex < 1 means 1, a negative count means 0, and a count above
  * the maximum gets the maximum.
  */
 export function parseListRequest(params: Record<string, unknown>, limits: PagingLimits): ListRequest {
-  const get = (name: string) => {
-    const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
-    return key === undefined ? undefined : params[key];
-  };
+  const get = parameterReader(params);
   const sortOrder = optionalString('sortOrder', get('sortOrder'))?.toLowerCase();
   if (sortOrder && sortOrder !== 'ascending' && sortOrder !== 'descending') {
     throw badRequest('invalidValue', 'sortOrder must be "ascending" or "descending"');
@@ -54,7 +72,6 @@ export function parseListRequest(params: Record<string, unknown>, limits: Paging
     descending: sortOrder === 'descending',
     startIndex,
     count,
-    attributes: optionalString('attributes', get('attributes')),
-    excludedAttributes: optionalString('excludedAttributes', get('excludedAttributes')),
+    ...parseProjection(params),
   };
 }

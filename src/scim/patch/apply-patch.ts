@@ -5,7 +5,7 @@ import { bodyEntries } from '../resource/body-entries.ts';
 import { changedAttributes } from '../resource/changed-attributes.ts';
 import { newExtensionAttributes } from '../resource/custom-attribute.ts';
 import { removeExtension, type ScimDocument } from '../resource/document.ts';
-import { isJsonObject } from '../resource/json.ts';
+import { isJsonObject, type JsonObject } from '../resource/json.ts';
 import { assertRequiredAttributes } from '../resource/required-attributes.ts';
 import type { ExtensionAttribute, ResourceSchema } from '../schema/resource-schema.ts';
 import { addOrReplace } from './add-replace.ts';
@@ -48,7 +48,7 @@ export function applyPatch(
   const operations = parsePatchRequest(body);
   const run: PatchRun = { doc: structuredClone(current), members: [], inferred: [] };
   for (const operation of operations) applyOperation(run, operation, schema, options.lenient === true);
-  assertRequiredAttributes(run.doc, schema);
+  assertRequiredAttributes(run.doc, schema, 'mutability');
   return {
     doc: run.doc,
     members: run.members,
@@ -77,7 +77,7 @@ function applyOperation(run: PatchRun, operation: PatchOperation, schema: Resour
         return;
       }
       if (!isJsonObject(value)) {
-        throw badRequest('invalidValue', `Without a path to an attribute, the ${op} value must be a JSON object of attributes.`);
+        throw badRequest('invalidValue', `Without an attribute path, the ${op} value must be a JSON object of attributes.`);
       }
       applyAttributes(run, op, target.kind === 'resource' ? value : { [target.urn]: value }, schema);
   }
@@ -89,7 +89,12 @@ function applyOperation(run: PatchRun, operation: PatchOperation, schema: Resour
  * §3.5.2.1 calls this value the resource itself, so keys follow the rules of a resource body: unknown and readOnly
  * attributes are skipped (clients echo whole resources, `id` and `meta` included), unlike explicit paths.
  */
-function applyAttributes(run: PatchRun, op: 'add' | 'replace', value: Record<string, unknown>, schema: ResourceSchema): void {
+function applyAttributes(
+  run: PatchRun,
+  op: 'add' | 'replace',
+  value: JsonObject,
+  schema: ResourceSchema,
+): void {
   for (const entry of bodyEntries(value, schema)) {
     const resolution = resolveTarget(entry.path, schema);
     if (resolution.kind === 'members' && resolution.sub === undefined) {
@@ -108,10 +113,13 @@ function applyToAttribute(
   filter: Filter | undefined,
   value: unknown,
 ): void {
-  if (op === 'remove') removeValue(run.doc, target, filter, value);
-  else if (value === null) {
+  if (op === 'remove') {
+    removeValue(run.doc, target, filter, value);
+  } else if (value === null) {
     if (op === 'replace') removeValue(run.doc, target, filter, undefined);
-  } else addOrReplace(run.doc, op, target, filter, value);
+  } else {
+    addOrReplace(run.doc, op, target, filter, value);
+  }
   if (target.inferred) run.inferred.push(target);
 }
 

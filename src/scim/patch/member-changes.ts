@@ -12,7 +12,7 @@ import type { PatchOpName } from './patch-request.ts';
 export type MemberChange =
   | { op: 'add'; members: MemberInput[] }
   | { op: 'remove'; ids: string[] }
-  /** Remove the members the filter selects; paths are canonical sub-attributes of `members` (value, display, type, $ref). */
+  /** Remove the members the filter selects; its paths are canonical `members` sub-attributes (value, type, …). */
   | { op: 'removeWhere'; filter: Filter }
   | { op: 'removeAll' }
   | { op: 'replaceAll'; members: MemberInput[] };
@@ -64,7 +64,11 @@ function canonicalFilter(filter: Filter, definition: AttributeDefinition): Filte
   switch (filter.kind) {
     case 'and':
     case 'or':
-      return { ...filter, left: canonicalFilter(filter.left, definition), right: canonicalFilter(filter.right, definition) };
+      return {
+        ...filter,
+        left: canonicalFilter(filter.left, definition),
+        right: canonicalFilter(filter.right, definition),
+      };
     case 'not':
       return { ...filter, filter: canonicalFilter(filter.filter, definition) };
     case 'compare':

@@ -38,7 +38,9 @@ function parseOperation(operation: unknown, index: number): PatchOperation {
   if (!isJsonObject(operation)) throw badRequest('invalidSyntax', `${where} must be a JSON object.`);
   const name = member(operation, 'op');
   const op = OP_NAMES.find((n) => typeof name === 'string' && n === name.toLowerCase());
-  if (!op) throw badRequest('invalidSyntax', `${where}.op must be "add", "replace" or "remove", not ${JSON.stringify(name)}.`);
+  if (!op) {
+    throw badRequest('invalidSyntax', `${where}.op must be "add", "replace" or "remove", not ${JSON.stringify(name)}.`);
+  }
   const path = member(operation, 'path');
   if (path !== undefined && path !== null && typeof path !== 'string') {
     throw badRequest('invalidPath', `${where}.path must be a string.`);

@@ -6,7 +6,11 @@ import { findSubAttribute } from '../resource/sub-attribute.ts';
 import type { AttributeDefinition } from '../schema/attribute.ts';
 
 /** Indices of the elements a value filter selects; all of them when there is no filter (a path like `emails.type`). */
-export function selectElements(elements: readonly unknown[], filter: Filter | undefined, definition: AttributeDefinition): number[] {
+export function selectElements(
+  elements: readonly unknown[],
+  filter: Filter | undefined,
+  definition: AttributeDefinition,
+): number[] {
   const subAttributes = definition.subAttributes ?? [];
   const selected: number[] = [];
   elements.forEach((element, i) => {
@@ -22,7 +26,11 @@ export function selectElements(elements: readonly unknown[], filter: Filter | un
  * describes no single element (`or`, `co`, `eq null`…), where RFC 7644 §3.5.2.3 answers noTarget. No filter at all
  * describes any element, so it gives `{}`.
  */
-export function elementTemplate(filter: Filter | undefined, definition: AttributeDefinition, label: string): JsonObject | undefined {
+export function elementTemplate(
+  filter: Filter | undefined,
+  definition: AttributeDefinition,
+  label: string,
+): JsonObject | undefined {
   if (!filter) return {};
   if (filter.kind === 'and') {
     const left = elementTemplate(filter.left, definition, label);

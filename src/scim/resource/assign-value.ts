@@ -6,7 +6,11 @@ import { readAttribute, writeAttribute, type ScimDocument } from './document.ts'
 import { findKey, isJsonObject } from './json.ts';
 
 /** The stored form of `value` for `target`'s attribute (or for `definition`, one of its sub-attributes). */
-export function storedValue(target: AttributeTarget, value: unknown, definition: AttributeDefinition = target.definition): unknown {
+export function storedValue(
+  target: AttributeTarget,
+  value: unknown,
+  definition: AttributeDefinition = target.definition,
+): unknown {
   return target.custom ? customValue(value) : coerceValue(value, definition, target.label);
 }
 

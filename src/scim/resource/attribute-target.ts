@@ -32,8 +32,7 @@ export type TargetResolution =
   | { kind: 'unknown' };
 
 export function resolveTarget(path: AttributePath, schema: ResourceSchema): TargetResolution {
-  const urn = path.urn ?? declaringExtension(path.name, schema);
-  const resolved = schema.resolve({ urn, name: path.name });
+  const resolved = schema.resolve({ urn: path.urn, name: path.name });
   if (!resolved) return { kind: 'unknown' };
   const { definition } = resolved;
   if (schema.type === 'Group' && resolved.urn === undefined && definition.name === 'members') {
@@ -43,7 +42,7 @@ export function resolveTarget(path: AttributePath, schema: ResourceSchema): Targ
   let sub: AttributeDefinition | undefined;
   if (path.sub !== undefined) {
     // A custom attribute records no sub-attributes, so any sub-attribute name is taken as sent.
-    sub = custom ? attribute(path.sub, 'string') : schema.resolve({ ...path, urn })?.sub;
+    sub = custom ? attribute(path.sub, 'string') : schema.resolve({ ...path, urn: resolved.urn })?.sub;
     if (!sub) return { kind: 'unknown' };
   }
   const label = formatAttributePath({ urn: resolved.urn, name: definition.name, sub: sub?.name });
@@ -53,15 +52,4 @@ export function resolveTarget(path: AttributePath, schema: ResourceSchema): Targ
     kind: 'attribute',
     target: { urn: resolved.urn, name: definition.name, definition, sub, custom, inferred: resolved.inferred, label },
   };
-}
-
-/**
- * The extension that declares an attribute named without its URN, when the core schema has no such attribute and
- * exactly one extension has. RFC 7644 §3.10 wants extension attributes URN-qualified, but Entra sends
- * `{"op":"Add","path":"manager"}` and puts `department` and `manager` at the top level of a created user.
- */
-function declaringExtension(name: string, schema: ResourceSchema): string | undefined {
-  if (schema.resolve({ name })) return undefined;
-  const owners = schema.extensions.filter((extension) => schema.resolve({ urn: extension.id, name })?.inferred === false);
-  return owners.length === 1 ? owners[0]!.id : undefined;
 }

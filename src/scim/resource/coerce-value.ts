@@ -16,7 +16,7 @@ export function coerceValue(value: unknown, definition: AttributeDefinition, lab
   if (value === null || value === undefined) return undefined;
   if (definition.multiValued) {
     const items = Array.isArray(value) ? value : [value];
-    const elements = items.map((item) => coerceElement(item, definition, label)).filter((e) => e !== undefined);
+    const elements = items.map((item) => coerceElement(entraElement(item, definition), definition, label)).filter((e) => e !== undefined);
     settlePrimary(elements);
     return elements.length > 0 ? elements : undefined;
   }
@@ -68,6 +68,36 @@ function unwrapComplex(value: unknown, definition: AttributeDefinition): unknown
   if (Array.isArray(value) && value.length <= 1) return value[0];
   if (typeof value === 'string' && findSubAttribute(definition, 'value')) return { value };
   return value;
+}
+
+/**
+ * Entra's app-role elements, read as the RFC elements they stand for. Its legacy PATCH dialect serialises each role
+ * into `value` (`{"value":"{\"id\":\"…\",\"value\":\"25\",\"displayName\":\"Role1234\"}"}`) where its POST
+ * sends the role itself, and it names the RFC's `display` `displayName`.
+ */
+function entraElement(item: unknown, definition: AttributeDefinition): unknown {
+  if (!isJsonObject(item) || definition.type !== 'complex' || !findSubAttribute(definition, 'display')) return item;
+  let element: JsonObject = item;
+  if (typeof item.value === 'string' && item.value.startsWith('{')) {
+    const inner = parseObject(item.value);
+    if (inner && 'value' in inner) element = { ...inner, ...withoutKey(item, 'value'), value: inner.value };
+  }
+  if (element.display === undefined && element.displayName !== undefined) element = { ...withoutKey(element, 'displayName'), display: element.displayName };
+  return element;
+}
+
+function parseObject(text: string): JsonObject | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isJsonObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function withoutKey(object: JsonObject, key: string): JsonObject {
+  const { [key]: _dropped, ...rest } = object;
+  return rest;
 }
 
 /**

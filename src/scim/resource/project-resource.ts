@@ -81,7 +81,9 @@ function returnedPaths(schema: ResourceSchema, returned: Returned): AttributePat
     for (const definition of definitions) {
       const base = { ...(urn !== undefined && { urn }), name: definition.name };
       if (definition.returned === returned) paths.push(base);
-      for (const sub of definition.subAttributes ?? []) if (sub.returned === returned) paths.push({ ...base, sub: sub.name });
+      for (const sub of definition.subAttributes ?? []) {
+        if (sub.returned === returned) paths.push({ ...base, sub: sub.name });
+      }
     }
   };
   collect(undefined, schema.topLevel);
@@ -114,7 +116,7 @@ function selectionOf(paths: readonly AttributePath[], schema: ResourceSchema): S
 /** Keeps only what `selection` names; a multi-valued attribute keeps the named sub-attributes of each element. */
 function pick(value: unknown, selection: Selection): unknown {
   if (selection.all) return value;
-  if (Array.isArray(value)) return nonEmpty(value.map((item) => pick(item, selection)).filter((item) => item !== undefined));
+  if (Array.isArray(value)) return nonEmpty(value.map((item) => pick(item, selection)).filter(isDefined));
   if (!isJsonObject(value)) return undefined;
   const out: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
@@ -129,7 +131,7 @@ function pick(value: unknown, selection: Selection): unknown {
 function drop(value: unknown, selection: Selection): unknown {
   if (selection.all) return undefined;
   if (selection.children.size === 0) return value;
-  if (Array.isArray(value)) return nonEmpty(value.map((item) => drop(item, selection)).filter((item) => item !== undefined));
+  if (Array.isArray(value)) return nonEmpty(value.map((item) => drop(item, selection)).filter(isDefined));
   if (!isJsonObject(value)) return value;
   const out: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
@@ -139,6 +141,8 @@ function drop(value: unknown, selection: Selection): unknown {
   }
   return nonEmpty(out);
 }
+
+const isDefined = (value: unknown): boolean => value !== undefined;
 
 function nonEmpty<T extends unknown[] | JsonObject>(value: T): T | undefined {
   return (Array.isArray(value) ? value.length : Object.keys(value).length) > 0 ? value : undefined;

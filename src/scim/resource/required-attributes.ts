@@ -4,16 +4,15 @@ import { readAttribute, type ScimDocument } from './document.ts';
 
 /**
  * RFC 7643 §2.2 `required`: a User needs a `userName`, a Group a `displayName` (a blank string is no name). Checked
- * on the resulting document, after POST/PUT and after PATCH alike, so a PATCH that removes or blanks one is refused
- * with the same error: invalidValue, the scimType RFC 7644 §3.12 gives for "a required value was missing" (the
- * attribute is readWrite, so mutability would misdescribe it).
+ * on the resulting document. A POST or PUT without one is `invalidValue`; a PATCH that removes or blanks one is
+ * `mutability`, as RFC 7644 §3.5.2.2 says for a required attribute that "is removed or becomes unassigned".
  */
-export function assertRequiredAttributes(doc: ScimDocument, schema: ResourceSchema): void {
+export function assertRequiredAttributes(doc: ScimDocument, schema: ResourceSchema, scimType: 'invalidValue' | 'mutability' = 'invalidValue'): void {
   for (const definition of schema.topLevel) {
     if (!definition.required || definition.mutability === 'readOnly') continue;
     const value = readAttribute(doc, { urn: undefined, name: definition.name });
     if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
-      throw badRequest('invalidValue', `${definition.name} is required.`);
+      throw badRequest(scimType, `${definition.name} is required.`);
     }
   }
 }

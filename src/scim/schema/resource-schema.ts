@@ -102,7 +102,15 @@ export class ResourceSchema {
     let inferred = false;
     if (!path.urn || this.isCore(path.urn)) {
       definition = findByName(this.coreAttributes, path.name);
-      if (!definition) return undefined;
+      if (!definition) {
+        if (path.urn) return undefined;
+        // RFC 7644 §3.10 wants extension attributes URN-qualified, but Entra filters and patches `manager` and puts
+        // `department` at the top level: a name the core lacks and exactly one extension declares is that one's.
+        const owners = this.extensions.filter((e) => findByName(e.attributes, path.name));
+        if (owners.length !== 1) return undefined;
+        urn = owners[0]!.id;
+        definition = findByName(owners[0]!.attributes, path.name)!;
+      }
     } else {
       const ext = this.extension(path.urn);
       urn = ext?.id ?? path.urn;

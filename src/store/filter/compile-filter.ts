@@ -151,11 +151,12 @@ class FilterCompiler<N> {
         this.apply(documentScalar(json, json.member(element, [elementSub.name]), elementSub, false), test),
       );
     }
-    if (sub) return this.apply(documentScalar(json, json.member(node, [sub.name]), sub, false), test);
-    if (definition.type === 'complex') {
-      if (test.kind === 'present') return json.present(node);
-      throw invalidFilter(`"${definition.name}" is complex: compare one of its sub-attributes`);
-    }
+    if (definition.type === 'complex' && test.kind === 'present' && !sub) return json.present(node);
+    // A single complex attribute with a `value` compares by it, as multi-valued ones do: Entra asks
+    // `manager eq "<id>"` for the enterprise manager reference.
+    const compared = sub ?? (definition.type === 'complex' ? valueSubAttribute(definition) : undefined);
+    if (compared) return this.apply(documentScalar(json, json.member(node, [compared.name]), compared, false), test);
+    if (definition.type === 'complex') throw invalidFilter(`"${definition.name}" is complex: compare one of its sub-attributes`);
     return this.apply(documentScalar(json, node, definition, false), test);
   }
 

@@ -45,8 +45,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('users_user_name').on('users').columns(['directory_id', 'user_name_key']).unique().execute();
   await db.schema.createIndex('users_unique_email').on('users').columns(['directory_id', 'unique_email_key']).unique().execute();
-  await db.schema.createIndex('users_external_id').on('users').columns(['directory_id', 'external_id']).execute();
-  await db.schema.createIndex('users_email').on('users').columns(['directory_id', 'email_key']).execute();
+  // Lookup indexes end with the default list order (created_at, id): a lookup then needs no sort, and the planner
+  // never prefers walking the whole directory in users_created order to skip one.
+  await db.schema.createIndex('users_external_id').on('users').columns(['directory_id', 'external_id', 'created_at', 'id']).execute();
+  await db.schema.createIndex('users_email').on('users').columns(['directory_id', 'email_key', 'created_at', 'id']).execute();
   await db.schema.createIndex('users_created').on('users').columns(['directory_id', 'created_at', 'id']).execute();
 
   await db.schema
@@ -62,7 +64,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_modified', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('groups_display_name').on('groups').columns(['directory_id', 'display_name_key']).unique().execute();
-  await db.schema.createIndex('groups_external_id').on('groups').columns(['directory_id', 'external_id']).execute();
+  await db.schema.createIndex('groups_external_id').on('groups').columns(['directory_id', 'external_id', 'created_at', 'id']).execute();
   await db.schema.createIndex('groups_created').on('groups').columns(['directory_id', 'created_at', 'id']).execute();
 
   await db.schema
