@@ -12,10 +12,6 @@ const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:U
 /** Each property's budget: the whole file runs in about 15 s. FUZZ_SCALE=20 digs deeper (a few minutes). */
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const RUNS = { filter: 1000 * SCALE, body: 600 * SCALE, patch: 700 * SCALE, query: 700 * SCALE };
-const PROJECTION = new Set(['attributes', 'excludedAttributes']);
-/** A startIndex the server reads as an integer of 2^63 or more: the known OFFSET 500 (see its todo test). */
-const hugeStartIndex = (key: string, value: unknown) =>
-  key.toLowerCase() === 'startindex' && (typeof value === 'number' || typeof value === 'string') && Number(String(value).trim()) >= 2 ** 63;
 
 /** Percent-encodes the UTF-8 bytes of `text` (a lone surrogate becomes U+FFFD instead of throwing as encodeURIComponent does). */
 function encode(text: string): string {
@@ -510,7 +506,7 @@ describe('client input never causes a 500', () => {
   const paramValue = fc.oneof(
     fc.constantFrom(
       '', ' ', '0', '1', '-1', '2', '10', '100', '1001', '1e3', '1e400', '1.5', '-0', '0x10', ' 5 ', 'NaN', 'Infinity', '-Infinity', '١٢',
-      '9007199254740993', '99999999999999999999', '-99999999999999999999', 'ascending', 'descending', 'DESCENDING', 'up', 'userName', 'name.givenName',
+      '9007199254740993', '9223372036854775808', '1e300', '99999999999999999999', '-99999999999999999999', 'ascending', 'descending', 'DESCENDING', 'up', 'userName', 'name.givenName',
       'emails', 'emails.value', 'emails[type eq "work"].value', 'meta.created', 'meta.lastModified', 'meta.version', 'members', 'members.value',
       'groups', 'displayName', 'id', 'externalId', 'active', 'title', `${ENTERPRISE}:manager`, `${ENTERPRISE}:employeeNumber`, `${CUSTOM}:costCenter`,
       `${CUSTOM}:folders`, 'urn:a:b:c', 'schemas', 'password', 'userName,emails.value', 'members,displayName', ',,,', 'a b', 'userName eq "user0"',
@@ -535,18 +531,12 @@ describe('client input never causes a 500', () => {
           const fx = fixtures.get(dir)!;
           const [method, template] = endpoint.split(' ') as [string, string];
           const path = template.replace('{id}', template.startsWith('/Users') ? fx.users[3]! : fx.groups[0]!);
-          // Two known 500s are pinned by their own (todo) tests below; steer around them here so the property goes on
-          // finding other faults: a repeated attributes/excludedAttributes on a single resource, and a startIndex ≥ 2^63.
-          const seen = new Set<string>();
-          const kept = (template.endsWith('{id}') ? params.filter(([k]) => !PROJECTION.has(k) || (!seen.has(k) && seen.add(k))) : params).filter(
-            ([k, v]) => !hugeStartIndex(k, v),
-          );
-          const query = kept.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
+          const query = params.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
           const url = `${path}?${query}${tail ? `&${tail}` : ''}`;
           let body: unknown;
           if (endpoint.includes('.search')) {
             const search: Record<string, unknown> = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] };
-            for (const [k, v] of searchParams) if (!hugeStartIndex(k, v)) withKey(search, k, v);
+            for (const [k, v] of searchParams) withKey(search, k, v);
             body = search;
           } else if (method === 'PATCH') {
             // A no-op PATCH still shapes its reply with the projection.
@@ -563,9 +553,9 @@ describe('client input never causes a 500', () => {
     );
   });
 
+  // Regression tests for 500s this file found; (d) also generates both inputs.
   test(
     'a repeated attributes/excludedAttributes on a single resource is not a 500',
-    {},
     async () => {
       for (const dir of [entra, generic]) {
         const fx = fixtures.get(dir)!;
@@ -588,7 +578,6 @@ describe('client input never causes a 500', () => {
 
   test(
     'a startIndex beyond any page is an empty page, not a 500',
-    {},
     async () => {
       for (const dir of [entra, generic]) {
         for (const [method, path, body] of [

@@ -183,7 +183,6 @@ describe('hot paths cost the same at any directory size', { timeout: 120_000 }, 
 
   test(
     'externalId eq is one probe of the externalId index',
-    {},
     async () => {
       const { res, explained } = await explain('GET', `/Users?filter=${q('externalId eq "ext-777"')}`);
       assert.equal(res.status, 200);
@@ -229,12 +228,14 @@ describe('hot paths cost the same at any directory size', { timeout: 120_000 }, 
     assertUses(explained, /^SEARCH gm USING (COVERING )?INDEX group_members_member \(member_id=\?\)$/);
   });
 
-  test('the default list page reads 100 rows in index order: no sort, no count', async () => {
+  test('the default list page skips along a covering index, then reads just its rows: no count', async () => {
     const isPage = (table: string) => (e: Explained) =>
-      new RegExp(`^select \\* from "${table}" where "directory_id" = \\? order by "created_at", "id" limit \\? offset \\?$`).test(e.statement.sql);
+      new RegExp(
+        `^select \\* from "${table}" where "id" in \\(select "id" from "${table}" where "directory_id" = \\? order by "created_at", "id" limit \\? offset \\?\\) order by "created_at", "id"$`,
+      ).test(e.statement.sql);
     for (const [path, table, index, total] of [
       ['/Users', 'users', 'users_created', USERS + spare.length],
-      ['/Users?startIndex=1&count=100', 'users', 'users_created', USERS + spare.length],
+      ['/Users?startIndex=15001&count=100', 'users', 'users_created', USERS + spare.length],
       ['/Groups?excludedAttributes=members', 'groups', 'groups_created', 2],
     ] as const) {
       const { res, explained } = await explain('GET', path);
@@ -243,13 +244,12 @@ describe('hot paths cost the same at any directory size', { timeout: 120_000 }, 
       assert.equal(res.body.Resources.length, Math.min(100, total));
       const pages = explained.filter(isPage(table));
       assert.equal(pages.length, 1, `${path}: expected one page query on ${table}:\n${explained.map(show).join('\n')}`);
-      const page = pages[0]!;
-      assert.deepEqual(
-        page.plan.map((p) => p.detail),
-        [`SEARCH ${table} USING INDEX ${index} (directory_id=?)`],
-        `${path}: the page must walk ${index} in order and stop at the limit:\n${show(page)}`,
-      );
-      assert.ok(!page.plan.some((p) => /TEMP B-TREE/.test(p.detail)), show(page));
+      const details = pages[0]!.plan.map((p) => p.detail);
+      // The skipping walks only index entries, in order (no sort of the directory); the page's own rows are then
+      // fetched by primary key and put in order, a sort of at most `count` rows.
+      assert.ok(details.includes(`SEARCH ${table} USING COVERING INDEX ${index} (directory_id=?)`), show(pages[0]!));
+      assert.ok(details.some((d) => /^SEARCH \w+ USING INDEX sqlite_autoindex_\w+ \(id=\?\)$/.test(d)), show(pages[0]!));
+      assert.equal(details.filter((d) => /TEMP B-TREE/.test(d)).length, 1, show(pages[0]!));
       // totalResults of an unfiltered list comes from the directory's counters, not count(*).
       assert.ok(!explained.some((e) => /count\(\*\)/i.test(e.statement.sql)), explained.map(show).join('\n'));
       assertIndexed(explained, isPage(table));

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, DirectoryTable, TokenTable } from './database.ts';
+import { PreparedQuery } from './prepared-query.ts';
 
 export interface DirectoryRecord {
   id: string;
@@ -39,7 +40,14 @@ function toDirectory(row: DirectoryRow): DirectoryRecord {
 
 /** Directories and their Secret Tokens (stored as SHA-256 hashes only). */
 export class DirectoryStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  // Read on every request whose credentials are not cached yet: compiled once.
+  private readonly byId: PreparedQuery<{ id: string }, Selectable<DirectoryTable>>;
+  private readonly byHash: PreparedQuery<{ hash: string }, Pick<Selectable<TokenTable>, 'id' | 'directory_id' | 'hash' | 'revoked_at'>>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.byId = new PreparedQuery((p) => db.selectFrom('directories').selectAll().where('id', '=', p('id')));
+    this.byHash = new PreparedQuery((p) => db.selectFrom('tokens').select(['id', 'directory_id', 'hash', 'revoked_at']).where('hash', '=', p('hash')));
+  }
 
   private rows() {
     return this.db.selectFrom('directories').selectAll().orderBy('created_at').execute();
@@ -50,7 +58,7 @@ export class DirectoryStore {
   }
 
   async get(id: string): Promise<DirectoryRecord | undefined> {
-    const row = await this.db.selectFrom('directories').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.byId.first(this.db, { id });
     return row && toDirectory(row);
   }
 
@@ -88,7 +96,7 @@ export class DirectoryStore {
   }
 
   async tokenByHash(hash: string): Promise<{ id: string; directoryId: string; hash: string; revoked: boolean } | undefined> {
-    const row = await this.db.selectFrom('tokens').select(['id', 'directory_id', 'hash', 'revoked_at']).where('hash', '=', hash).executeTakeFirst();
+    const row = await this.byHash.first(this.db, { hash });
     return row && { id: row.id, directoryId: row.directory_id, hash: row.hash, revoked: row.revoked_at !== null };
   }
 

@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import { parameters, PreparedQuery } from './prepared-query.ts';
+import type { Filter } from '../scim/filter/ast.ts';
 import { evaluateFilter } from '../scim/filter/evaluate.ts';
 import { badRequest } from '../scim/messages/error.ts';
 import type { MemberChange } from '../scim/patch/member-changes.ts';
@@ -19,144 +21,151 @@ export interface MembershipDelta {
 }
 
 const memberAttributes = coreGroupSchema.attributes.find((a) => a.name === 'members')!.subAttributes!;
-/** SQLite binds at most 32,766 parameters per statement; stay well below it for every dialect. */
-const CHUNK = 500;
 
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
+type GroupRef = { group: string };
+type MemberRef = { group: string; member: string };
 
 /**
- * Applies PATCH/PUT member changes as rows: adding one member to a 100,000-member group inserts one row and reads
- * nothing but primary-key probes.
+ * Group membership as rows. Every statement is a primary-key or index probe for one group and one member, so adding
+ * one member to a 100,000-member group costs what it costs on a 10-member group, and nothing here ever depends on
+ * the size of the directory.
  */
-export async function applyMemberChanges(
-  trx: Kysely<Database>,
-  directoryId: string,
-  groupId: string,
-  changes: MemberChange[],
-): Promise<MembershipDelta> {
-  const added = new Set<string>();
-  const removed = new Set<string>();
-  const noteRemoved = (ids: string[]) => ids.forEach((id) => (added.delete(id) || removed.add(id)));
-  for (const change of changes) {
-    switch (change.op) {
-      case 'add':
-        for (const id of await addMembers(trx, directoryId, groupId, change.members)) removed.delete(id) || added.add(id);
-        break;
-      case 'replaceAll':
-        noteRemoved(await removeAll(trx, groupId));
-        for (const id of await addMembers(trx, directoryId, groupId, change.members)) removed.delete(id) || added.add(id);
-        break;
-      case 'removeAll':
-        noteRemoved(await removeAll(trx, groupId));
-        break;
-      case 'remove':
-        noteRemoved(await removeIds(trx, groupId, change.ids));
-        break;
-      case 'removeWhere':
-        noteRemoved(await removeWhere(trx, groupId, change.filter));
-        break;
+export class Membership {
+  private readonly userIn: PreparedQuery<{ directory: string; id: string }, { id: string }>;
+  private readonly groupIn: PreparedQuery<{ directory: string; id: string }, { id: string }>;
+  private readonly present: PreparedQuery<MemberRef, { member_id: string }>;
+  private readonly insert: PreparedQuery<{ group_id: string; member_id: string; directory_id: string; member_type: string; created_at: string }, unknown>;
+  private readonly removeOne: PreparedQuery<MemberRef, { member_id: string }>;
+  private readonly removeEvery: PreparedQuery<GroupRef, { member_id: string }>;
+  private readonly membersOf: PreparedQuery<GroupRef, { member_id: string; member_type: 'User' | 'Group'; display: string | null }>;
+  private readonly groupsOfMember: PreparedQuery<{ member: string }, { id: string; display_name: string }>;
+  private readonly leaveAll: PreparedQuery<{ member: string }, { group_id: string }>;
+
+  constructor(db: Kysely<Database>) {
+    // `id = ?` first: the primary key answers it, whatever the planner thinks of directory_id's selectivity.
+    this.userIn = new PreparedQuery((p) => db.selectFrom('users').select('id').where('id', '=', p('id')).where('directory_id', '=', p('directory')));
+    this.groupIn = new PreparedQuery((p) => db.selectFrom('groups').select('id').where('id', '=', p('id')).where('directory_id', '=', p('directory')));
+    this.present = new PreparedQuery((p) =>
+      db.selectFrom('group_members').select('member_id').where('group_id', '=', p('group')).where('member_id', '=', p('member')),
+    );
+    this.insert = new PreparedQuery((p) =>
+      db
+        .insertInto('group_members')
+        .values(parameters(['group_id', 'member_id', 'directory_id', 'member_type', 'created_at'], p))
+        .onConflict((oc) => oc.doNothing()),
+    );
+    this.removeOne = new PreparedQuery((p) =>
+      db.deleteFrom('group_members').where('group_id', '=', p('group')).where('member_id', '=', p('member')).returning('member_id'),
+    );
+    this.removeEvery = new PreparedQuery((p) => db.deleteFrom('group_members').where('group_id', '=', p('group')).returning('member_id'));
+    this.membersOf = new PreparedQuery((p) =>
+      db
+        .selectFrom('group_members as gm')
+        .leftJoin('users as u', 'u.id', 'gm.member_id')
+        .leftJoin('groups as g', 'g.id', 'gm.member_id')
+        .select(['gm.member_id', 'gm.member_type', sql<string | null>`coalesce(u.display_name, u.user_name, g.display_name)`.as('display')])
+        .where('gm.group_id', '=', p('group'))
+        // Primary-key order: the index already holds it, so no sort step whatever the group size.
+        .orderBy('gm.member_id'),
+    );
+    this.groupsOfMember = new PreparedQuery((p) =>
+      db
+        .selectFrom('group_members as gm')
+        .innerJoin('groups as g', 'g.id', 'gm.group_id')
+        .select(['g.id', 'g.display_name'])
+        .where('gm.member_id', '=', p('member'))
+        .orderBy('g.display_name_key'),
+    );
+    this.leaveAll = new PreparedQuery((p) => db.deleteFrom('group_members').where('member_id', '=', p('member')).returning('group_id'));
+  }
+
+  /** Applies PATCH/PUT member changes in the caller's transaction; returns the net ids added and removed. */
+  async apply(trx: Kysely<Database>, directoryId: string, groupId: string, changes: MemberChange[]): Promise<MembershipDelta> {
+    const added = new Set<string>();
+    const removed = new Set<string>();
+    const noteAdded = (ids: string[]) => ids.forEach((id) => removed.delete(id) || added.add(id));
+    const noteRemoved = (ids: string[]) => ids.forEach((id) => added.delete(id) || removed.add(id));
+    for (const change of changes) {
+      switch (change.op) {
+        case 'add':
+          noteAdded(await this.add(trx, directoryId, groupId, change.members));
+          break;
+        case 'replaceAll':
+          noteRemoved(await this.removeAll(trx, groupId));
+          noteAdded(await this.add(trx, directoryId, groupId, change.members));
+          break;
+        case 'removeAll':
+          noteRemoved(await this.removeAll(trx, groupId));
+          break;
+        case 'remove':
+          noteRemoved(await this.remove(trx, groupId, change.ids));
+          break;
+        case 'removeWhere':
+          noteRemoved(await this.removeWhere(trx, groupId, change.filter));
+          break;
+      }
     }
+    return { added: [...added], removed: [...removed] };
   }
-  return { added: [...added], removed: [...removed] };
-}
 
-/** Inserts the members not already present; returns the ids actually added. Unknown ids are refused. */
-async function addMembers(
-  trx: Kysely<Database>,
-  directoryId: string,
-  groupId: string,
-  members: MemberInput[],
-): Promise<string[]> {
-  const ids = [...new Set(members.map((m) => m.value))];
-  if (ids.length === 0) return [];
-  const types = new Map<string, 'User' | 'Group'>();
-  const present = new Set<string>();
-  for (const part of chunks(ids)) {
-    const users = await trx.selectFrom('users').select('id').where('directory_id', '=', directoryId).where('id', 'in', part).execute();
-    users.forEach((u) => types.set(u.id, 'User'));
-    const groups = await trx.selectFrom('groups').select('id').where('directory_id', '=', directoryId).where('id', 'in', part).execute();
-    groups.forEach((g) => types.set(g.id, 'Group'));
-    const existing = await trx.selectFrom('group_members').select('member_id').where('group_id', '=', groupId).where('member_id', 'in', part).execute();
-    existing.forEach((m) => present.add(m.member_id));
-  }
-  const missing = ids.filter((id) => !types.has(id));
-  if (missing.length > 0) {
-    throw badRequest('invalidValue', `members: no user or group with id ${missing.slice(0, 5).map((m) => `"${m}"`).join(', ')} in this directory`);
-  }
-  if (ids.includes(groupId)) throw badRequest('invalidValue', 'members: a group cannot be a member of itself');
-  const fresh = ids.filter((id) => !present.has(id));
-  const now = new Date().toISOString();
-  for (const part of chunks(fresh)) {
-    await trx
-      .insertInto('group_members')
-      .values(part.map((id) => ({ group_id: groupId, member_id: id, directory_id: directoryId, member_type: types.get(id)!, created_at: now })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
-  return fresh;
-}
-
-async function removeIds(trx: Kysely<Database>, groupId: string, ids: string[]): Promise<string[]> {
-  const removed: string[] = [];
-  for (const part of chunks([...new Set(ids)])) {
-    const rows = await trx.deleteFrom('group_members').where('group_id', '=', groupId).where('member_id', 'in', part).returning('member_id').execute();
-    removed.push(...rows.map((r) => r.member_id));
-  }
-  return removed;
-}
-
-async function removeAll(trx: Kysely<Database>, groupId: string): Promise<string[]> {
-  const rows = await trx.deleteFrom('group_members').where('group_id', '=', groupId).returning('member_id').execute();
-  return rows.map((r) => r.member_id);
-}
-
-/**
- * `remove` with a member filter other than `value eq` (rare: `members[type eq "Group"]`): evaluated against the
- * group's member rows. This is the one membership path that reads every member.
- */
-async function removeWhere(trx: Kysely<Database>, groupId: string, filter: Parameters<typeof evaluateFilter>[0]): Promise<string[]> {
-  const members = await listMembers(trx, [groupId]);
-  const ids = (members.get(groupId) ?? []).filter((m) => evaluateFilter(filter, m, memberAttributes)).map((m) => m.value);
-  return removeIds(trx, groupId, ids);
-}
-
-/** Members of the given groups, with `display` from the member's current name. */
-export async function listMembers(db: Kysely<Database>, groupIds: string[]): Promise<Map<string, MemberRecord[]>> {
-  const out = new Map<string, MemberRecord[]>(groupIds.map((id) => [id, []]));
-  for (const part of chunks(groupIds)) {
-    const rows = await db
-      .selectFrom('group_members as gm')
-      .leftJoin('users as u', 'u.id', 'gm.member_id')
-      .leftJoin('groups as g', 'g.id', 'gm.member_id')
-      .select(['gm.group_id', 'gm.member_id', 'gm.member_type', sql<string | null>`coalesce(u.display_name, u.user_name, g.display_name)`.as('display')])
-      .where('gm.group_id', 'in', part)
-      // Primary-key order: the index already holds it, so no sort step whatever the group size.
-      .orderBy('gm.group_id')
-      .orderBy('gm.member_id')
-      .execute();
-    for (const row of rows) {
-      out.get(row.group_id)!.push({ value: row.member_id, type: row.member_type, ...(row.display ? { display: row.display } : {}) });
+  /** Inserts the members not already present; returns the ids actually added. Unknown ids are refused. */
+  private async add(trx: Kysely<Database>, directoryId: string, groupId: string, members: MemberInput[]): Promise<string[]> {
+    const fresh: Array<{ id: string; type: 'User' | 'Group' }> = [];
+    const missing: string[] = [];
+    for (const id of new Set(members.map((m) => m.value))) {
+      if (id === groupId) throw badRequest('invalidValue', 'members: a group cannot be a member of itself');
+      const type = (await this.userIn.first(trx, { directory: directoryId, id }))
+        ? 'User'
+        : (await this.groupIn.first(trx, { directory: directoryId, id }))
+          ? 'Group'
+          : undefined;
+      if (!type) missing.push(id);
+      else if (!(await this.present.first(trx, { group: groupId, member: id }))) fresh.push({ id, type });
     }
+    if (missing.length > 0) {
+      throw badRequest('invalidValue', `members: no user or group with id ${missing.slice(0, 5).map((m) => `"${m}"`).join(', ')} in this directory`);
+    }
+    const now = new Date().toISOString();
+    for (const { id, type } of fresh) {
+      await this.insert.execute(trx, { group_id: groupId, member_id: id, directory_id: directoryId, member_type: type, created_at: now });
+    }
+    return fresh.map((m) => m.id);
   }
-  return out;
-}
 
-/** The groups each of the given users or groups belongs to (direct membership), for the User `groups` attribute. */
-export async function listGroupsOf(db: Kysely<Database>, memberIds: string[]): Promise<Map<string, Array<{ value: string; display: string }>>> {
-  const out = new Map<string, Array<{ value: string; display: string }>>(memberIds.map((id) => [id, []]));
-  for (const part of chunks(memberIds)) {
-    const rows = await db
-      .selectFrom('group_members as gm')
-      .innerJoin('groups as g', 'g.id', 'gm.group_id')
-      .select(['gm.member_id', 'g.id', 'g.display_name'])
-      .where('gm.member_id', 'in', part)
-      .orderBy('g.display_name_key')
-      .execute();
-    for (const row of rows) out.get(row.member_id)!.push({ value: row.id, display: row.display_name });
+  private async remove(trx: Kysely<Database>, groupId: string, ids: string[]): Promise<string[]> {
+    const removed: string[] = [];
+    for (const id of new Set(ids)) {
+      if (await this.removeOne.first(trx, { group: groupId, member: id })) removed.push(id);
+    }
+    return removed;
   }
-  return out;
+
+  private async removeAll(trx: Kysely<Database>, groupId: string): Promise<string[]> {
+    return (await this.removeEvery.execute(trx, { group: groupId })).map((r) => r.member_id);
+  }
+
+  /**
+   * `remove` with a member filter other than `value eq` (rare: `members[type eq "Group"]`): evaluated against the
+   * group's member rows. This is the one membership path that reads every member.
+   */
+  private async removeWhere(trx: Kysely<Database>, groupId: string, filter: Filter): Promise<string[]> {
+    const ids = (await this.members(trx, groupId)).filter((m) => evaluateFilter(filter, m, memberAttributes)).map((m) => m.value);
+    return this.remove(trx, groupId, ids);
+  }
+
+  /** A group's members, with `display` from the member's current name. */
+  async members(db: Kysely<Database>, groupId: string): Promise<MemberRecord[]> {
+    const rows = await this.membersOf.execute(db, { group: groupId });
+    return rows.map((row) => ({ value: row.member_id, type: row.member_type, ...(row.display ? { display: row.display } : {}) }));
+  }
+
+  /** The groups a user or group belongs to (direct membership), for the User `groups` attribute. */
+  async groupsOf(db: Kysely<Database>, memberId: string): Promise<Array<{ value: string; display: string }>> {
+    return (await this.groupsOfMember.execute(db, { member: memberId })).map((g) => ({ value: g.id, display: g.display_name }));
+  }
+
+  /** Removes a user or group from every group it belongs to; returns those groups. */
+  async leaveEveryGroup(trx: Kysely<Database>, memberId: string): Promise<string[]> {
+    return (await this.leaveAll.execute(trx, { member: memberId })).map((r) => r.group_id);
+  }
 }

@@ -1,7 +1,10 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, ProvisioningLogTable } from './database.ts';
+import { parameters, PreparedQuery } from './prepared-query.ts';
 
 export type ProvisioningLogEntry = Omit<Insertable<ProvisioningLogTable>, 'id'>;
+const LOG_COLUMNS = ['directory_id', 'at', 'request_id', 'method', 'path', 'status', 'resource_type', 'resource_id', 'label', 'duration_ms', 'error'] as const;
+
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
 
 export interface LogQuery {
@@ -19,13 +22,16 @@ export class ProvisioningLogStore {
   private buffer: ProvisioningLogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly insert: PreparedQuery<ProvisioningLogEntry, unknown>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly onError: (error: unknown) => void,
     private readonly flushMs = 200,
     private readonly maxBuffer = 500,
-  ) {}
+  ) {
+    this.insert = new PreparedQuery((p) => db.insertInto('provisioning_log').values(parameters(LOG_COLUMNS, p)));
+  }
 
   append(entry: ProvisioningLogEntry): void {
     this.buffer.push(entry);
@@ -40,11 +46,11 @@ export class ProvisioningLogStore {
     const batch = this.buffer;
     this.buffer = [];
     this.flushing = this.flushing
-      .then(async () => {
-        for (let i = 0; i < batch.length; i += 200) {
-          await this.db.insertInto('provisioning_log').values(batch.slice(i, i + 200)).execute();
-        }
-      })
+      .then(() =>
+        this.db.transaction().execute(async (trx) => {
+          for (const entry of batch) await this.insert.execute(trx, entry);
+        }),
+      )
       .catch(this.onError);
     return this.flushing;
   }

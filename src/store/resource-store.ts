@@ -1,17 +1,19 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Filter } from '../scim/filter/ast.ts';
 import { notFound } from '../scim/messages/error.ts';
 import type { MemberChange } from '../scim/patch/member-changes.ts';
 import type { ScimDocument } from '../scim/resource/document.ts';
 import type { MemberInput } from '../scim/resource/member.ts';
 import type { ExtensionAttribute, ResourceSchema, ResourceTypeName } from '../scim/schema/resource-schema.ts';
-import { appendChanges, type ChangeEntry } from './change-log.ts';
+import { type ChangeEntry, ChangeLog } from './change-log.ts';
 import type { DialectName } from './connect.ts';
-import type { Database } from './database.ts';
+import type { Database, GroupTable, UserTable } from './database.ts';
 import type { JsonSql } from './dialect/json-sql.ts';
 import { compileFilter, compileSortKey } from './filter/compile-filter.ts';
-import { applyMemberChanges, listGroupsOf, listMembers, type MemberRecord } from './membership.ts';
-import { fromRow, groupColumns, type StoredResource, tableOf, userColumns } from './resource-row.ts';
+import { filterShape } from './filter/filter-shape.ts';
+import { type MemberRecord, Membership } from './membership.ts';
+import { parameters, PreparedQuery } from './prepared-query.ts';
+import { fromRow, groupColumns, type ResourceTable, type StoredResource, tableOf, userColumns } from './resource-row.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
 export interface ListQuery {
@@ -44,53 +46,142 @@ export interface WriteOptions {
  * Users, groups and their membership rows: every write is one transaction that also appends the change log, and
  * every read is an index lookup or a compiled filter — never a scan in memory.
  */
+type Row = Selectable<UserTable> | Selectable<GroupTable>;
+type ListParams = Record<string, any>;
+interface ListStatements {
+  page: PreparedQuery<ListParams, Row>;
+  /** Absent without a filter: the directory's counters answer. */
+  count?: PreparedQuery<ListParams, { n: number }>;
+}
+type Key = { directory: string; id: string };
+
+const USER_COLUMNS = ['id', 'directory_id', 'user_name', 'user_name_key', 'external_id', 'display_name', 'active', 'email_key', 'unique_email_key', 'doc', 'version', 'created_at', 'last_modified'] as const;
+const GROUP_COLUMNS = ['id', 'directory_id', 'display_name', 'display_name_key', 'external_id', 'doc', 'version', 'created_at', 'last_modified'] as const;
+/** What a write may change: everything but the identity and the creation time. */
+const mutable = <C extends string>(columns: readonly C[]) => columns.filter((c) => c !== 'id' && c !== 'directory_id' && c !== 'created_at');
+
+/** The fixed statements of one table, compiled once. */
+class TableStatements {
+  readonly get: PreparedQuery<Key, Row>;
+  readonly lockedGet: PreparedQuery<Key, Row>;
+  readonly insert: PreparedQuery<Record<string, unknown>, unknown>;
+  readonly update: PreparedQuery<Record<string, unknown>, unknown>;
+  readonly remove: PreparedQuery<{ id: string }, unknown>;
+  readonly bumpVersion: PreparedQuery<{ id: string; now: string }, unknown>;
+
+  constructor(db: Kysely<Database>, table: ResourceTable, columns: readonly string[], lock: boolean) {
+    this.get = new PreparedQuery((p) => db.selectFrom(table).selectAll().where('id', '=', p('id')).where('directory_id', '=', p('directory')));
+    this.lockedGet = new PreparedQuery((p) => {
+      const query = db.selectFrom(table).selectAll().where('id', '=', p('id')).where('directory_id', '=', p('directory'));
+      // SQLite serialises writers on its own; PostgreSQL needs the row lock for read-modify-write.
+      return lock ? query.forUpdate() : query;
+    });
+    this.insert = new PreparedQuery((p) => db.insertInto(table).values(parameters(columns, p) as Insertable<GroupTable>));
+    this.update = new PreparedQuery((p) => db.updateTable(table).set(parameters(mutable(columns), p)).where('id', '=', p('id') as string));
+    this.remove = new PreparedQuery((p) => db.deleteFrom(table).where('id', '=', p('id')));
+    this.bumpVersion = new PreparedQuery((p) =>
+      db.updateTable(table).set((eb) => ({ version: eb('version', '+', 1), last_modified: p('now') })).where('id', '=', p('id')),
+    );
+  }
+}
+
+/**
+ * Users, groups and their membership rows: every write is one transaction that also appends the change log, and
+ * every read is an index lookup or a compiled filter — never a scan in memory. The fixed statements are compiled
+ * once (PreparedQuery); only filtered lists are built per request.
+ */
 export class ResourceStore {
+  private readonly statements: Record<ResourceTable, TableStatements>;
+  private readonly membership: Membership;
+  private readonly changeLog: ChangeLog;
+  private readonly counts: PreparedQuery<{ id: string }, { user_count: number; group_count: number }>;
+  /** Compiled list statements by shape, per schema object (a new custom attribute makes a new schema object). */
+  private readonly listShapes = new WeakMap<ResourceSchema, Map<string, ListStatements | null>>();
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
+    dialect: DialectName,
     private readonly json: JsonSql,
-  ) {}
+  ) {
+    const lock = dialect === 'postgres';
+    this.statements = { users: new TableStatements(db, 'users', USER_COLUMNS, lock), groups: new TableStatements(db, 'groups', GROUP_COLUMNS, lock) };
+    this.membership = new Membership(db);
+    this.changeLog = new ChangeLog(db);
+    this.counts = new PreparedQuery((p) => db.selectFrom('directories').select(['user_count', 'group_count']).where('id', '=', p('id')));
+  }
 
   async get(directoryId: string, type: ResourceTypeName, id: string): Promise<StoredResource | undefined> {
-    const row = await this.db
-      .selectFrom(tableOf(type))
-      .selectAll()
-      .where('directory_id', '=', directoryId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.statements[tableOf(type)].get.first(this.db, { directory: directoryId, id });
     return row && fromRow(type, row);
   }
 
   async list(directoryId: string, schema: ResourceSchema, query: ListQuery): Promise<ListResult> {
-    const table = tableOf(schema.type);
-    const filter = query.filter && compileFilter(query.filter, schema, table, this.json);
-    let base = this.db.selectFrom(table).where('directory_id', '=', directoryId);
-    if (filter) base = base.where(filter);
-    let page = base.selectAll();
-    // RFC 7644 §3.4.2.3: resources without the sort attribute come last ascending and first descending.
-    page = query.sortBy
-      ? page
-          .orderBy(compileSortKey(query.sortBy, schema, table, this.json), (ob) => (query.descending ? ob.desc().nullsFirst() : ob.asc().nullsLast()))
-          .orderBy('id')
-      : page.orderBy('created_at').orderBy('id');
-    const rows = query.count > 0 ? await page.limit(query.count).offset(query.startIndex - 1).execute() : [];
+    const statements = this.listStatements(schema, query);
+    const params = { ...statements.literals, directory: directoryId, limit: query.count, offset: query.startIndex - 1 };
+    const rows = query.count > 0 ? await statements.page.execute(this.db, params) : [];
     const resources = rows.map((row) => fromRow(schema.type, row));
     // A first page that is not full holds every match: the total is known without counting. This spares the
     // second query on Entra's lookups (`userName eq`, `externalId eq`), which match zero or one resource.
     if (query.startIndex === 1 && rows.length < query.count) return { totalResults: rows.length, resources };
-    const totalResults = filter
-      ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    const totalResults = statements.count
+      ? Number((await statements.count.first(this.db, params))?.n ?? 0)
       : await this.count(directoryId, schema.type);
     return { totalResults, resources };
   }
 
+  /**
+   * The page and count statements of a list, compiled once per shape of filter and sort (Entra sends the same few
+   * lookups thousands of times with different values) and per version of the directory's schema. A shape whose
+   * literals the compiler must read (a date, "True" for a boolean) is compiled for each request instead.
+   */
+  private listStatements(schema: ResourceSchema, query: ListQuery) {
+    const shape = query.filter && filterShape(query.filter);
+    const literals = Object.fromEntries((shape?.literals ?? []).map((value, i) => [`l${i}`, value]));
+    const key = JSON.stringify([shape?.key, query.sortBy, query.descending]);
+    let shapes = this.listShapes.get(schema);
+    if (!shapes) this.listShapes.set(schema, (shapes = new Map()));
+    let statements = shapes.get(key);
+    if (statements === undefined) {
+      try {
+        statements = this.compileList(schema, query, shape && ((p) => shape.fill((i) => p(`l${i}`))));
+        // A literal the compiler read instead of binding (`schemas eq "urn:…"` picks a JSON key by it) makes the
+        // statement specific to that value.
+        if (Object.keys(literals).some((name) => !statements!.page.bound.has(name))) statements = null;
+      } catch {
+        // With markers in place of its literals the shape did not compile: they matter, so compile per request.
+        statements = null;
+      }
+      if (shapes.size >= 200) shapes.clear();
+      shapes.set(key, statements);
+    }
+    return { ...(statements ?? this.compileList(schema, query, query.filter && (() => query.filter!))), literals };
+  }
+
+  private compileList(schema: ResourceSchema, query: ListQuery, filterOf: ((p: (name: string) => string) => Filter) | undefined): ListStatements {
+    const table = tableOf(schema.type);
+    const sortKey = query.sortBy ? compileSortKey(query.sortBy, schema, table, this.json) : undefined;
+    const ordered = <Q extends SelectQueryBuilder<Database, ResourceTable, any>>(q: Q): Q =>
+      (sortKey
+        ? // RFC 7644 §3.4.2.3: resources without the sort attribute come last ascending and first descending.
+          q.orderBy(sortKey, (ob) => (query.descending ? ob.desc().nullsFirst() : ob.asc().nullsLast())).orderBy('id')
+        : q.orderBy('created_at').orderBy('id')) as Q;
+    const base = (p: (name: string) => any) => {
+      const q = this.db.selectFrom(table).where('directory_id', '=', p('directory'));
+      return filterOf ? q.where(compileFilter(filterOf(p), schema, table, this.json)) : q;
+    };
+    return {
+        // The page's ids first, then its rows: OFFSET skips index entries (users_created covers the default order)
+        // instead of whole documents, so page 1,000 costs little more than page 1.
+        page: new PreparedQuery((p) =>
+          ordered(this.db.selectFrom(table).selectAll().where('id', 'in', ordered(base(p).select('id')).limit(p('limit')).offset(p('offset')))),
+        ),
+        count: filterOf ? new PreparedQuery((p) => base(p).select((eb) => eb.fn.countAll<number>().as('n'))) : undefined,
+    };
+  }
+
   /** Unfiltered totals come from counters kept in the write transactions, so they cost the same at any size. */
   private async count(directoryId: string, type: ResourceTypeName): Promise<number> {
-    const row = await this.db
-      .selectFrom('directories')
-      .select(['user_count', 'group_count'])
-      .where('id', '=', directoryId)
-      .executeTakeFirst();
+    const row = await this.counts.first(this.db, { id: directoryId });
     return Number((type === 'User' ? row?.user_count : row?.group_count) ?? 0);
   }
 
@@ -105,19 +196,15 @@ export class ResourceStore {
     const resource: StoredResource = { id: crypto.randomUUID(), type, doc, version: 1, created: now, lastModified: now };
     const common = { id: resource.id, directory_id: directoryId, version: 1, created_at: now, last_modified: now };
     return this.write(async (trx) => {
-      if (type === 'User') {
-        await trx.insertInto('users').values({ ...common, ...userColumns(doc, options.uniqueEmail) }).execute();
-      } else {
-        await trx.insertInto('groups').values({ ...common, ...groupColumns(doc) }).execute();
-      }
+      await this.statements[tableOf(type)].insert.execute(trx, { ...common, ...this.columns(type, doc, options) });
       const changes: ChangeEntry[] = [
         { resourceType: type, resourceId: resource.id, kind: 'created', attributes: Object.keys(doc), before: undefined, after: doc },
       ];
       if (members?.length) {
-        const delta = await applyMemberChanges(trx, directoryId, resource.id, [{ op: 'add', members }]);
+        const delta = await this.membership.apply(trx, directoryId, resource.id, [{ op: 'add', members }]);
         changes.push(membershipChange(resource.id, 'members_added', delta.added));
       }
-      await appendChanges(trx, directoryId, changes, type === 'User' ? { users: 1 } : { groups: 1 });
+      await this.changeLog.append(trx, directoryId, changes, type === 'User' ? { users: 1 } : { groups: 1 });
       return resource;
     });
   }
@@ -142,19 +229,19 @@ export class ResourceStore {
         changes.push({ resourceType: type, resourceId: id, kind: 'updated', attributes: next.changedAttributes, before: current.doc, after: next.doc });
       }
       if (next.members?.length) {
-        const delta = await applyMemberChanges(trx, directoryId, id, next.members);
+        const delta = await this.membership.apply(trx, directoryId, id, next.members);
         if (delta.added.length) changes.push(membershipChange(id, 'members_added', delta.added));
         if (delta.removed.length) changes.push(membershipChange(id, 'members_removed', delta.removed));
       }
       if (changes.length === 0) return current;
       const updated: StoredResource = { ...current, doc: next.doc, version: current.version + 1, lastModified: new Date().toISOString() };
-      const columns = type === 'User' ? userColumns(next.doc, options.uniqueEmail) : groupColumns(next.doc);
-      await trx
-        .updateTable(tableOf(type))
-        .set({ ...columns, version: updated.version, last_modified: updated.lastModified })
-        .where('id', '=', id)
-        .execute();
-      await appendChanges(trx, directoryId, changes);
+      await this.statements[tableOf(type)].update.execute(trx, {
+        ...this.columns(type, next.doc, options),
+        id,
+        version: updated.version,
+        last_modified: updated.lastModified,
+      });
+      await this.changeLog.append(trx, directoryId, changes);
       return updated;
     });
   }
@@ -164,31 +251,26 @@ export class ResourceStore {
     await this.write(async (trx) => {
       const current = await this.lockedGet(trx, directoryId, type, id);
       check(current);
-      const groups = await trx.deleteFrom('group_members').where('member_id', '=', id).returning('group_id').execute();
+      const groupIds = await this.membership.leaveEveryGroup(trx, id);
       const now = new Date().toISOString();
-      const groupIds = groups.map((g) => g.group_id);
-      for (let i = 0; i < groupIds.length; i += 500) {
-        await trx
-          .updateTable('groups')
-          .set((eb) => ({ version: eb('version', '+', 1), last_modified: now }))
-          .where('id', 'in', groupIds.slice(i, i + 500))
-          .execute();
-      }
-      await trx.deleteFrom(tableOf(type)).where('id', '=', id).execute();
+      for (const groupId of groupIds) await this.statements.groups.bumpVersion.execute(trx, { id: groupId, now });
+      await this.statements[tableOf(type)].remove.execute(trx, { id });
       const changes: ChangeEntry[] = [
         ...groupIds.map((groupId) => membershipChange(groupId, 'members_removed', [id])),
         { resourceType: type, resourceId: id, kind: 'deleted', attributes: [], before: current.doc, after: undefined },
       ];
-      await appendChanges(trx, directoryId, changes, type === 'User' ? { users: -1 } : { groups: -1 });
+      await this.changeLog.append(trx, directoryId, changes, type === 'User' ? { users: -1 } : { groups: -1 });
     });
   }
 
-  members(groupIds: string[]): Promise<Map<string, MemberRecord[]>> {
-    return listMembers(this.db, groupIds);
+  /** Members of each group; one index range per group. */
+  async members(groupIds: string[]): Promise<Map<string, MemberRecord[]>> {
+    return new Map(await Promise.all(groupIds.map(async (id) => [id, await this.membership.members(this.db, id)] as const)));
   }
 
-  groupsOf(memberIds: string[]): Promise<Map<string, Array<{ value: string; display: string }>>> {
-    return listGroupsOf(this.db, memberIds);
+  /** Groups of each user; one index range per user. */
+  async groupsOf(memberIds: string[]): Promise<Map<string, Array<{ value: string; display: string }>>> {
+    return new Map(await Promise.all(memberIds.map(async (id) => [id, await this.membership.groupsOf(this.db, id)] as const)));
   }
 
   async extensionAttributes(directoryId: string): Promise<ExtensionAttribute[]> {
@@ -218,12 +300,13 @@ export class ResourceStore {
   }
 
   private async lockedGet(trx: Kysely<Database>, directoryId: string, type: ResourceTypeName, id: string): Promise<StoredResource> {
-    let query = trx.selectFrom(tableOf(type)).selectAll().where('directory_id', '=', directoryId).where('id', '=', id);
-    // SQLite serialises writers on its own; PostgreSQL needs the row lock for read-modify-write.
-    if (this.dialect === 'postgres') query = query.forUpdate();
-    const row = await query.executeTakeFirst();
+    const row = await this.statements[tableOf(type)].lockedGet.first(trx, { directory: directoryId, id });
     if (!row) throw notFound(`${type} ${id} not found`);
     return fromRow(type, row);
+  }
+
+  private columns(type: ResourceTypeName, doc: ScimDocument, options: WriteOptions) {
+    return type === 'User' ? userColumns(doc, options.uniqueEmail) : groupColumns(doc);
   }
 
   private async write<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
