@@ -44,11 +44,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_modified', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('users_user_name').on('users').columns(['directory_id', 'user_name_key']).unique().execute();
-  await db.schema.createIndex('users_unique_email').on('users').columns(['directory_id', 'unique_email_key']).unique().execute();
+  // Partial: only directories with the unique-email rule fill the column, so other writes skip this index.
+  await db.schema
+    .createIndex('users_unique_email')
+    .on('users')
+    .columns(['directory_id', 'unique_email_key'])
+    .unique()
+    .where('unique_email_key', 'is not', null)
+    .execute();
   // Lookup indexes end with the default list order (created_at, id): a lookup then needs no sort, and the planner
-  // never prefers walking the whole directory in users_created order to skip one.
+  // never prefers walking the whole directory in users_created order to skip one. Every index costs each write
+  // (SQLite writes whole pages to the WAL), so there is none on email_key: filters on emails read the document.
   await db.schema.createIndex('users_external_id').on('users').columns(['directory_id', 'external_id', 'created_at', 'id']).execute();
-  await db.schema.createIndex('users_email').on('users').columns(['directory_id', 'email_key', 'created_at', 'id']).execute();
+
   await db.schema.createIndex('users_created').on('users').columns(['directory_id', 'created_at', 'id']).execute();
 
   await db.schema
