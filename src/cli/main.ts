@@ -32,6 +32,16 @@ async function withServices<T>(database: string, work: (directories: DirectorySe
   }
 }
 
+/** A logged request path relative to its Tenant URL, percent-decoding undone where it can be. */
+function readablePath(path: string): string {
+  const relative = path.replace(/^\/scim\/v2\/[^/?]+/, '') || '/';
+  try {
+    return decodeURIComponent(relative);
+  } catch {
+    return relative;
+  }
+}
+
 const tenantUrl = (publicUrl: string | undefined, id: string) => `${(publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')}/scim/v2/${id}`;
 
 const program = new Command('roster').description('Roster: SCIM 2.0 directory sync for B2B SaaS apps').showHelpAfterError();
@@ -194,7 +204,16 @@ program
       if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else
         printTable(
-          rows.map((r) => ({ at: r.at, status: r.status, method: r.method, path: r.path, user: r.label ?? '', ms: r.duration_ms, error: r.error ?? '' })),
+          rows.map((r) => ({
+            at: r.at,
+            status: r.status,
+            method: r.method,
+            // Relative to the Tenant URL, as the IdP's own logs show it; --json keeps the full path.
+            path: readablePath(r.path),
+            user: r.label ?? '',
+            ms: r.duration_ms,
+            error: r.error ?? '',
+          })),
         );
     }),
   );
