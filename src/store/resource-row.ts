@@ -17,9 +17,13 @@ export type ResourceTable = 'users' | 'groups';
 
 export const tableOf = (type: ResourceTypeName): ResourceTable => (type === 'User' ? 'users' : 'groups');
 
-type Row = Selectable<UserTable> | Selectable<GroupTable>;
+export type ResourceRow = Selectable<UserTable> | Selectable<GroupTable>;
 
-export function fromRow(type: ResourceTypeName, row: Row): StoredResource {
+/** Every column of a row, in one order: what the prepared INSERT and UPDATE bind. */
+export const USER_COLUMNS = ['id', 'directory_id', 'user_name', 'user_name_key', 'external_id', 'display_name', 'active', 'email_key', 'unique_email_key', 'doc', 'version', 'created_at', 'last_modified'] as const;
+export const GROUP_COLUMNS = ['id', 'directory_id', 'display_name', 'display_name_key', 'external_id', 'doc', 'version', 'created_at', 'last_modified'] as const;
+
+export function fromRow(type: ResourceTypeName, row: ResourceRow): StoredResource {
   return {
     id: row.id,
     type,

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import type { Insertable, Kysely, SelectQueryBuilder } from 'kysely';
 import type { Filter } from '../scim/filter/ast.ts';
 import { notFound } from '../scim/messages/error.ts';
 import type { MemberChange } from '../scim/patch/member-changes.ts';
@@ -7,13 +7,13 @@ import type { MemberInput } from '../scim/resource/member.ts';
 import type { ExtensionAttribute, ResourceSchema, ResourceTypeName } from '../scim/schema/resource-schema.ts';
 import { type ChangeEntry, ChangeLog } from './change-log.ts';
 import type { DialectName } from './connect.ts';
-import type { Database, GroupTable, UserTable } from './database.ts';
+import type { Database, GroupTable } from './database.ts';
 import type { JsonSql } from './dialect/json-sql.ts';
 import { compileFilter, compileSortKey } from './filter/compile-filter.ts';
 import { filterShape } from './filter/filter-shape.ts';
 import { type MemberRecord, Membership } from './membership.ts';
 import { parameters, PreparedQuery } from './prepared-query.ts';
-import { fromRow, groupColumns, type ResourceTable, type StoredResource, tableOf, userColumns } from './resource-row.ts';
+import { fromRow, GROUP_COLUMNS, groupColumns, type ResourceRow as Row, type ResourceTable, type StoredResource, tableOf, USER_COLUMNS, userColumns } from './resource-row.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
 export interface ListQuery {
@@ -42,11 +42,6 @@ export interface WriteOptions {
   uniqueEmail: boolean;
 }
 
-/**
- * Users, groups and their membership rows: every write is one transaction that also appends the change log, and
- * every read is an index lookup or a compiled filter — never a scan in memory.
- */
-type Row = Selectable<UserTable> | Selectable<GroupTable>;
 type ListParams = Record<string, any>;
 interface ListStatements {
   page: PreparedQuery<ListParams, Row>;
@@ -55,8 +50,6 @@ interface ListStatements {
 }
 type Key = { directory: string; id: string };
 
-const USER_COLUMNS = ['id', 'directory_id', 'user_name', 'user_name_key', 'external_id', 'display_name', 'active', 'email_key', 'unique_email_key', 'doc', 'version', 'created_at', 'last_modified'] as const;
-const GROUP_COLUMNS = ['id', 'directory_id', 'display_name', 'display_name_key', 'external_id', 'doc', 'version', 'created_at', 'last_modified'] as const;
 /** What a write may change: everything but the identity and the creation time. */
 const mutable = <C extends string>(columns: readonly C[]) => columns.filter((c) => c !== 'id' && c !== 'directory_id' && c !== 'created_at');
 
