@@ -43,4 +43,19 @@ describe('concurrent requests', () => {
     const seqs = await roster.db.selectFrom('changes').select('seq').where('directory_id', '=', dir.id).orderBy('seq').execute();
     assert.deepEqual(seqs.map((s) => Number(s.seq)), Array.from({ length: seqs.length }, (_, i) => i + 1), 'the change log is gap-free');
   });
+
+  test('parallel writes that share a commit fail alone: every good one is stored, every bad one leaves nothing', async () => {
+    const before = await roster.db.selectFrom('changes').select('seq').where('directory_id', '=', dir.id).execute();
+    const bodies = Array.from({ length: 40 }, (_, i) => (i % 4 === 3 ? userBody(`mixed-${i - 1}`) : userBody(`mixed-${i}`, { active: i % 8 === 0 ? 'maybe' : true })));
+    const results = await Promise.all(bodies.map((body) => send('POST', '/Users', body)));
+    const created = results.filter((r) => r.status === 201).map((r) => r.body.userName).sort();
+    const expected = bodies.filter((_, i) => i % 4 !== 3 && i % 8 !== 0).map((b) => b.userName).sort();
+    assert.deepEqual(created, expected);
+    assert.ok(results.every((r) => [201, 400, 409].includes(r.status)), JSON.stringify(results.map((r) => r.status)));
+    const stored = await roster.db.selectFrom('users').select('user_name').where('directory_id', '=', dir.id).where('user_name', 'like', 'mixed-%').execute();
+    assert.deepEqual(stored.map((u) => u.user_name).sort(), expected);
+    const after = await roster.db.selectFrom('changes').select('seq').where('directory_id', '=', dir.id).orderBy('seq').execute();
+    assert.equal(after.length - before.length, expected.length, 'one change record per stored user, none for the refused ones');
+    assert.deepEqual(after.map((c) => Number(c.seq)), Array.from({ length: after.length }, (_, i) => i + 1), 'still gap-free');
+  });
 });

@@ -10,6 +10,7 @@ import type { DialectName } from './connect.ts';
 import type { Database, GroupTable } from './database.ts';
 import type { JsonSql } from './dialect/json-sql.ts';
 import { compileFilter, compileSortKey } from './filter/compile-filter.ts';
+import { GroupCommit } from './group-commit.ts';
 import { filterShape } from './filter/filter-shape.ts';
 import { type MemberRecord, Membership } from './membership.ts';
 import { parameters, PreparedQuery } from './prepared-query.ts';
@@ -90,6 +91,8 @@ export class ResourceStore {
   private readonly counts: PreparedQuery<{ id: string }, { user_count: number; group_count: number }>;
   /** Compiled list statements by shape, per schema object (a new custom attribute makes a new schema object). */
   private readonly listShapes = new WeakMap<ResourceSchema, Map<string, ListStatements | null>>();
+  /** SQLite's single writer shares commits among concurrent writes; PostgreSQL runs them side by side. */
+  private readonly groupCommit: GroupCommit | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -97,6 +100,7 @@ export class ResourceStore {
     private readonly json: JsonSql,
   ) {
     const lock = dialect === 'postgres';
+    this.groupCommit = dialect === 'sqlite' ? new GroupCommit(db) : undefined;
     this.statements = { users: new TableStatements(db, 'users', USER_COLUMNS, lock), groups: new TableStatements(db, 'groups', GROUP_COLUMNS, lock) };
     this.membership = new Membership(db);
     this.changeLog = new ChangeLog(db);
@@ -304,7 +308,7 @@ export class ResourceStore {
 
   private async write<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction().execute(work);
+      return await (this.groupCommit ? this.groupCommit.run(work) : this.db.transaction().execute(work));
     } catch (error) {
       throw uniqueViolation(error) ?? error;
     }
