@@ -45,6 +45,7 @@ export interface WriteOptions {
 
 type ListParams = Record<string, any>;
 interface ListStatements {
+  firstPage: PreparedQuery<ListParams, Row>;
   page: PreparedQuery<ListParams, Row>;
   /** Absent without a filter: the directory's counters answer. */
   count?: PreparedQuery<ListParams, { n: number }>;
@@ -115,7 +116,8 @@ export class ResourceStore {
   async list(directoryId: string, schema: ResourceSchema, query: ListQuery): Promise<ListResult> {
     const statements = this.listStatements(schema, query);
     const params = { ...statements.literals, directory: directoryId, limit: query.count, offset: query.startIndex - 1 };
-    const rows = query.count > 0 ? await statements.page.execute(this.db, params) : [];
+    const page = query.startIndex === 1 ? statements.firstPage : statements.page;
+    const rows = query.count > 0 ? await page.execute(this.db, params) : [];
     const resources = rows.map((row) => fromRow(schema.type, row));
     // A first page that is not full holds every match: the total is known without counting. This spares the
     // second query on Entra's lookups (`userName eq`, `externalId eq`), which match zero or one resource.
@@ -143,7 +145,7 @@ export class ResourceStore {
         statements = this.compileList(schema, query, shape && ((p) => shape.fill((i) => p(`l${i}`))));
         // A literal the compiler read instead of binding (`schemas eq "urn:…"` picks a JSON key by it) makes the
         // statement specific to that value.
-        if (Object.keys(literals).some((name) => !statements!.page.bound.has(name))) statements = null;
+        if (Object.keys(literals).some((name) => !statements!.firstPage.bound.has(name))) statements = null;
       } catch {
         // With markers in place of its literals the shape did not compile: they matter, so compile per request.
         statements = null;
@@ -167,12 +169,14 @@ export class ResourceStore {
       return filterOf ? q.where(compileFilter(filterOf(p), schema, table, this.json)) : q;
     };
     return {
-        // The page's ids first, then its rows: OFFSET skips index entries (users_created covers the default order)
-        // instead of whole documents, so page 1,000 costs little more than page 1.
-        page: new PreparedQuery((p) =>
-          ordered(this.db.selectFrom(table).selectAll().where('id', 'in', ordered(base(p).select('id')).limit(p('limit')).offset(p('offset')))),
-        ),
-        count: filterOf ? new PreparedQuery((p) => base(p).select((eb) => eb.fn.countAll<number>().as('n'))) : undefined,
+      // The first page reads its rows at once: nothing to skip, and Entra's lookups are all first pages.
+      firstPage: new PreparedQuery((p) => ordered(base(p).selectAll()).limit(p('limit'))),
+      // Later pages read their ids first, then their rows: OFFSET skips index entries (users_created covers the
+      // default order) instead of whole documents, so page 1,000 costs little more than page 1.
+      page: new PreparedQuery((p) =>
+        ordered(this.db.selectFrom(table).selectAll().where('id', 'in', ordered(base(p).select('id')).limit(p('limit')).offset(p('offset')))),
+      ),
+      count: filterOf ? new PreparedQuery((p) => base(p).select((eb) => eb.fn.countAll<number>().as('n'))) : undefined,
     };
   }
 
