@@ -40,6 +40,19 @@ export class GroupCommit {
   }
 
   private async drain(): Promise<void> {
+    try {
+      await this.commitQueued();
+    } finally {
+      // Whatever happened, the next write must be able to start a new round.
+      this.scheduled = false;
+      if (this.queue.length > 0) {
+        this.scheduled = true;
+        setImmediate(() => void this.drain());
+      }
+    }
+  }
+
+  private async commitQueued(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       if (batch.length === 1) {
@@ -72,6 +85,5 @@ export class GroupCommit {
         else pending.resolve(outcome.value);
       });
     }
-    this.scheduled = false;
   }
 }
