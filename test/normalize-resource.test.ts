@@ -1,30 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { ScimError, type ScimType } from '../src/scim/messages/error.ts';
 import { coerceValue } from '../src/scim/resource/coerce-value.ts';
 import { normalizeResource } from '../src/scim/resource/normalize-resource.ts';
 import { attribute } from '../src/scim/schema/attribute.ts';
 import { ResourceSchema } from '../src/scim/schema/resource-schema.ts';
+import { entraFixture, rejects } from './support/assertions.ts';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../src/scim/schema/urns.ts';
 
 const users = ResourceSchema.for('User');
 const groups = ResourceSchema.for('Group');
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
 
-function fixtureBody(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`fixtures/entra/${name}`, import.meta.url), 'utf8')).request.body;
-}
-
-function rejects(run: () => unknown, scimType: ScimType, detail?: RegExp) {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof ScimError, `expected a ScimError, got ${String(error)}`);
-    assert.equal(error.status, 400);
-    assert.equal(error.scimType, scimType);
-    if (detail) assert.match(error.detail, detail);
-    return true;
-  });
-}
+const fixtureBody = (name: string): unknown => entraFixture(name).request.body;
 
 test('Entra create user: enterprise URN listed without attributes, empty roles, client-sent meta', () => {
   const { doc, members, newExtensionAttributes } = normalizeResource(fixtureBody('user-create.json'), users);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { scimPatch, type ScimPatchOperation } from 'scim-patch';
-import { ScimError, type ScimType } from '../src/scim/messages/error.ts';
 import { applyPatch, type PatchResult } from '../src/scim/patch/apply-patch.ts';
 import type { ScimDocument } from '../src/scim/resource/document.ts';
 import { ResourceSchema } from '../src/scim/schema/resource-schema.ts';
+import { entraFixture, rejects } from './support/assertions.ts';
 import { ENTERPRISE_USER_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from '../src/scim/schema/urns.ts';
 
 const users = ResourceSchema.for('User');
@@ -48,16 +48,6 @@ function deepFreeze<T>(value: T): T {
 /** Applies a patch to a frozen copy, so any mutation of the input fails the test. */
 function patch(current: ScimDocument, body: unknown, schema = users, lenient = false): PatchResult {
   return applyPatch(deepFreeze(structuredClone(current)), body, schema, { lenient });
-}
-
-function rejects(run: () => unknown, scimType: ScimType, detail?: RegExp) {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof ScimError, `expected a ScimError, got ${String(error)}`);
-    assert.equal(error.status, 400);
-    assert.equal(error.scimType, scimType);
-    if (detail) assert.match(error.detail, detail);
-    return true;
-  });
 }
 
 // --- Every PATCH Microsoft documents for Entra, both dialects -------------------------------------------------------
@@ -177,9 +167,7 @@ test('the expectations cover every documented Entra PATCH', () => {
   assert.deepEqual(documented.sort(), Object.keys(entraPatches).sort());
 });
 
-function fixture(file: string) {
-  return JSON.parse(readFileSync(new URL(`fixtures/entra/${file}`, import.meta.url), 'utf8'));
-}
+const fixture = entraFixture;
 
 for (const [file, expected] of Object.entries(entraPatches)) {
   test(`Entra ${file}`, () => {

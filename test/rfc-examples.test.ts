@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { assertScimError } from './support/assertions.ts';
 import { ENTERPRISE, GROUP_SCHEMA, patchOp, TestRoster, USER_SCHEMA, userBody, type DirectoryHandle, type ScimResponse } from './support/roster.ts';
 
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
-const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** RFC 7644 §3.3: the create request, verbatim. */
 const BJENSEN = {
@@ -23,14 +23,6 @@ const ids = (body: { Resources: Array<{ id: string }> }) => body.Resources.map((
 const sortedIds = (body: { Resources: Array<{ id: string }> }) => ids(body).sort();
 const memberValues = (group: { members?: Array<{ value: string }> }) => (group.members ?? []).map((m) => m.value).sort();
 
-function assertScimError(res: ScimResponse, status: number, scimType?: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.match(String(res.headers['content-type']), /^application\/scim\+json/);
-  assert.deepEqual(res.body.schemas, [ERROR]);
-  assert.equal(res.body.status, String(status), 'RFC 7644 §3.12: "status" is the HTTP status code as a string');
-  assert.equal(res.body.scimType, scimType);
-  assert.equal(typeof res.body.detail, 'string');
-}
 
 describe('RFC 7644 examples over HTTP (generic directory)', () => {
   let roster: TestRoster;
@@ -59,7 +51,6 @@ describe('RFC 7644 examples over HTTP (generic directory)', () => {
   };
   const getUser = async (id: string) => (await ok('GET', `/Users/${id}`)).body;
   const getGroup = async (id: string) => (await ok('GET', `/Groups/${id}`)).body;
-  const list = async (query: string) => (await ok('GET', `/Users?${query}`)).body;
   const filter = async (expression: string, type: 'Users' | 'Groups' = 'Users') => (await ok('GET', `/${type}?filter=${encodeURIComponent(expression)}`)).body;
 
   // ---- §3.3, §3.4.1, §3.5.1, §3.14, §3.6: one user's life ------------------------------------------------------------

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { assertScimError } from './support/assertions.ts';
 import { patchOp, TestRoster, userBody, type DirectoryHandle } from './support/roster.ts';
 
 describe('bad input and authentication', () => {
@@ -10,15 +11,6 @@ describe('bad input and authentication', () => {
     dir = await roster.directory('generic');
   });
   after(() => roster.close());
-
-  const assertScimError = (res: { status: number; body: any; headers: Record<string, unknown> }, status: number, scimType?: string) => {
-    assert.equal(res.status, status, JSON.stringify(res.body));
-    assert.match(String(res.headers['content-type']), /^application\/scim\+json/);
-    assert.deepEqual(res.body.schemas, ['urn:ietf:params:scim:api:messages:2.0:Error']);
-    assert.equal(res.body.status, String(status));
-    assert.equal(res.body.scimType, scimType);
-    assert.equal(typeof res.body.detail, 'string');
-  };
 
   test('a missing, wrong or revoked token is 401 with WWW-Authenticate', async () => {
     const none = await roster.roster.app.inject({ method: 'GET', url: `${dir.base}/Users` });
