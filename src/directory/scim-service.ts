@@ -11,7 +11,7 @@ import { parseAttributeList, projectResource, wantsAttribute } from '../scim/res
 import { type ExtensionAttribute, ResourceSchema, type ResourceTypeName } from '../scim/schema/resource-schema.ts';
 import type { DirectoryRecord } from '../store/directory-store.ts';
 import type { StoredResource } from '../store/resource-row.ts';
-import type { ResourceStore } from '../store/resource-store.ts';
+import type { Mutation, ResourceStore } from '../store/resource-store.ts';
 import { enforceRules } from './attribute-rules.ts';
 import type { DirectoryService } from './directory-service.ts';
 import type { ProviderProfile } from './provider-profile.ts';
@@ -123,21 +123,12 @@ export class ScimService {
 
   async replace(ctx: DirectoryContext, type: ResourceTypeName, id: string, body: unknown, ifMatch: string | undefined): Promise<ResourceReply> {
     const { doc, members, newExtensionAttributes } = this.prepare(ctx, type, body);
-    const stored = await this.store.update(
-      ctx.directory.id,
-      type,
-      id,
-      (current) => {
-        checkIfMatch(ifMatch, current.version);
-        return {
-          doc,
-          // PUT replaces the member list only when the body has one: renaming a group must not empty it.
-          members: members && [{ op: 'replaceAll', members }],
-          changedAttributes: changedAttributes(current.doc, doc),
-        };
-      },
-      this.writeOptions(ctx),
-    );
+    const stored = await this.modify(ctx, type, id, ifMatch, (current) => ({
+      doc,
+      // PUT replaces the member list only when the body has one: renaming a group must not empty it.
+      members: members && [{ op: 'replaceAll', members }],
+      changedAttributes: changedAttributes(current.doc, doc),
+    }));
     await this.register(ctx, newExtensionAttributes);
     return (await this.reply(ctx, type, [stored], {}))[0]!;
   }
@@ -152,18 +143,11 @@ export class ScimService {
   ): Promise<ResourceReply | { label: string | undefined; etag: string }> {
     const schema = ctx.schemas[type];
     let newExtensions: ExtensionAttribute[] = [];
-    const stored = await this.store.update(
-      ctx.directory.id,
-      type,
-      id,
-      (current) => {
-        checkIfMatch(ifMatch, current.version);
-        const result = applyPatch(current.doc, body, schema, { lenient: ctx.profile.lenientFilters });
-        newExtensions = result.newExtensionAttributes;
-        return { doc: this.enforce(ctx, type, result.doc), members: result.members, changedAttributes: result.changedAttributes };
-      },
-      this.writeOptions(ctx),
-    );
+    const stored = await this.modify(ctx, type, id, ifMatch, (current) => {
+      const result = applyPatch(current.doc, body, schema, { lenient: ctx.profile.lenientFilters });
+      newExtensions = result.newExtensionAttributes;
+      return { doc: this.enforce(ctx, type, result.doc), members: result.members, changedAttributes: result.changedAttributes };
+    });
     await this.register(ctx, newExtensions);
     const wantsBody = (type === 'User' ? ctx.profile.patchUserResponse : ctx.profile.patchGroupResponse) === 'resource';
     if (!wantsBody) return { label: labelOf(stored.doc), etag: etagOf(stored.version) };
@@ -177,6 +161,20 @@ export class ScimService {
       label = labelOf(current.doc);
     });
     return label;
+  }
+
+  /** Read-modify-write of one resource in one transaction, refused with 412 when If-Match names another version. */
+  private modify(ctx: DirectoryContext, type: ResourceTypeName, id: string, ifMatch: string | undefined, mutate: (current: StoredResource) => Mutation) {
+    return this.store.update(
+      ctx.directory.id,
+      type,
+      id,
+      (current) => {
+        checkIfMatch(ifMatch, current.version);
+        return mutate(current);
+      },
+      this.writeOptions(ctx),
+    );
   }
 
   parseFilter(ctx: DirectoryContext, type: ResourceTypeName, text: string): Filter {
@@ -193,8 +191,8 @@ export class ScimService {
   }
 
   private enforce(ctx: DirectoryContext, type: ResourceTypeName, doc: ScimDocument): ScimDocument {
-    const rules = this.directories.settings(ctx.directory).rules;
     if (type !== 'User') return doc;
+    const rules = this.directories.settings(ctx.directory).rules;
     if (typeof doc.userName !== 'string' || !doc.userName) throw badRequest('invalidValue', 'userName is required');
     return rules ? enforceRules(doc, rules, ctx.schemas.User) : doc;
   }
