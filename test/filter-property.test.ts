@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse as referenceParse, type Filter as ReferenceFilter } from 'scim2-parse-filter';
 import type { CompareOperator, Filter, FilterValue } from '../src/scim/filter/ast.ts';
-import { formatFilter } from '../src/scim/filter/format-filter.ts';
+import { formatFilter } from './support/format-filter.ts';
 import { parseFilter } from '../src/scim/filter/parse-filter.ts';
 import { ScimError } from '../src/scim/messages/error.ts';
 import { formatAttributePath, type AttributePath } from '../src/scim/path/attribute-path.ts';

@@ -1,13 +1,13 @@
-import { formatAttributePath } from '../path/attribute-path.ts';
-import type { Filter, FilterValue } from './ast.ts';
+import { formatAttributePath } from '../../src/scim/path/attribute-path.ts';
+import type { Filter, FilterValue } from '../../src/scim/filter/ast.ts';
 
 /** Binding strength, loosest first: parentheses are needed only where the AST binds looser than the grammar would. */
 const OR = 1;
 const AND = 2;
 
 /**
- * Prints a filter in canonical form (lower-case operators, JSON literals, minimal parentheses) for logs and
- * diagnostics. `parseFilter(formatFilter(f))` gives back `f` for every filter the parser can produce.
+ * Prints a filter in canonical form (lower-case operators, JSON literals, minimal parentheses) for the
+ * round-trip property test. `parseFilter(formatFilter(f))` gives back `f` for every filter the parser can produce.
  */
 export function formatFilter(filter: Filter): string {
   return format(filter, OR);
