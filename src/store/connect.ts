@@ -1,42 +1,62 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import type { Database } from './database.ts';
-import { FairSqliteDialect } from './fair-sqlite-dialect.ts';
 import { migrations } from './migrations/index.ts';
-import { withStatementCache } from './statement-cache.ts';
+import type { PoolStats } from './pool-stats.ts';
+import { openPglite, openPostgres } from './postgres/open-postgres.ts';
+import { DEFAULT_POOL_OPTIONS, type PoolOptions } from './postgres/pool-options.ts';
+import { openSqlite } from './sqlite/open-sqlite.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 export interface Connection {
   db: Kysely<Database>;
   dialect: DialectName;
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
+export interface ConnectOptions {
+  /** PostgreSQL pool settings; SQLite has one connection. */
+  pool?: Partial<PoolOptions>;
+  /** Told when the server drops an idle PostgreSQL connection (the pool replaces it). */
+  onIdleError?: (error: Error) => void;
+}
+
 /**
- * Opens the database named by `location` (a file path, `:memory:`, or later a postgres:// URL) and applies
- * pending migrations.
+ * Opens the database named by `location` and applies pending migrations:
+ * - `postgres://…` or `postgresql://…`: a PostgreSQL server, through a `pg` pool;
+ * - `pglite:` (in memory) or `pglite:DIR`: PostgreSQL embedded in this process (PGlite), for tests and trials;
+ * - anything else: a SQLite file path, or `:memory:`.
+ *
+ * Several instances may start together on one PostgreSQL: the migrator holds an advisory lock and applies the
+ * migrations in one transaction, so exactly one instance applies them and the others find them applied.
  */
-export async function connect(location: string): Promise<Connection> {
+export async function connect(location: string, options: ConnectOptions = {}): Promise<Connection> {
+  let connection: Connection;
   if (/^postgres(ql)?:\/\//i.test(location)) {
-    throw new Error('PostgreSQL is not supported yet: use a SQLite file path');
+    const opened = openPostgres(location, { ...DEFAULT_POOL_OPTIONS, ...options.pool }, options.onIdleError ?? (() => {}));
+    connection = { ...opened, dialect: 'postgres', close: () => opened.db.destroy() };
+  } else if (location.startsWith('pglite:')) {
+    const opened = await openPglite(location.slice('pglite:'.length) || undefined);
+    connection = { ...opened, dialect: 'postgres', close: () => opened.db.destroy() };
+  } else {
+    const db = openSqlite(location);
+    connection = { db, dialect: 'sqlite', poolStats: () => ({ total: 1, idle: 1, waiting: 0 }), close: () => db.destroy() };
   }
-  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
-  const sqlite = new BetterSqlite3(location);
-  // WAL lets readers run beside the single writer; synchronous=NORMAL in WAL mode survives a process crash
-  // (kill -9) without losing a committed transaction — only an OS crash or power loss can drop the last ones.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(sqlite) }) });
-  const { error } = await new Migrator({ db, provider: migrations }).migrateToLatest();
-  if (error) {
-    await db.destroy();
+  try {
+    await migrate(connection);
+  } catch (error) {
+    await connection.close();
     throw error;
   }
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return connection;
+}
+
+async function migrate({ db, dialect }: Connection): Promise<void> {
+  // Kysely looks for its bookkeeping tables in every schema it can see: name the one in use (search_path), or a
+  // database where another schema holds them too (one per tenant, one per test) would look migrated when it is not.
+  const migrationTableSchema =
+    dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const { error } = await new Migrator({ db, provider: migrations, ...(migrationTableSchema ? { migrationTableSchema } : {}) }).migrateToLatest();
+  if (error) throw error;
 }

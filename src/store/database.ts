@@ -66,6 +66,8 @@ export interface UserTable extends ResourceColumns {
   email_key: string | null;
   /** Same as email_key, but only set when the directory's rules demand unique emails; a unique index enforces it. */
   unique_email_key: string | null;
+  /** externalId, set only when the directory's rules demand unique externalIds; a unique index enforces it. */
+  unique_external_id: string | null;
 }
 
 export interface GroupTable extends ResourceColumns {

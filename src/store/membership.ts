@@ -22,6 +22,12 @@ export interface MembershipDelta {
 
 const memberAttributes = coreGroupSchema.attributes.find((a) => a.name === 'members')!.subAttributes!;
 
+/**
+ * Members read at a time when a whole group is read (a response's member list, a filtered remove): what a reader
+ * holds is bounded by this, not by the group's size.
+ */
+export const MEMBER_CHUNK_SIZE = 1000;
+
 type GroupRef = { group: string };
 type MemberRef = { group: string; member: string };
 
@@ -37,14 +43,26 @@ export class Membership {
   private readonly insert: PreparedQuery<{ group_id: string; member_id: string; directory_id: string; member_type: string; created_at: string }, unknown>;
   private readonly removeOne: PreparedQuery<MemberRef, { member_id: string }>;
   private readonly removeEvery: PreparedQuery<GroupRef, { member_id: string }>;
-  private readonly membersOf: PreparedQuery<GroupRef, { member_id: string; member_type: 'User' | 'Group'; display: string | null }>;
+  private readonly membersAfter: PreparedQuery<
+    GroupRef & { after: string; limit: number },
+    { member_id: string; member_type: 'User' | 'Group'; display: string | null }
+  >;
   private readonly groupsOfMember: PreparedQuery<{ member: string }, { id: string; display_name: string }>;
   private readonly leaveAll: PreparedQuery<{ member: string }, { group_id: string }>;
 
-  constructor(db: Kysely<Database>) {
+  /** `lock`: PostgreSQL, where other transactions run alongside; SQLite runs one writer at a time. */
+  constructor(db: Kysely<Database>, lock: boolean) {
     // `id = ?` first: the primary key answers it, whatever the planner thinks of directory_id's selectivity.
-    this.userIn = new PreparedQuery((p) => db.selectFrom('users').select('id').where('id', '=', p('id')).where('directory_id', '=', p('directory')));
-    this.groupIn = new PreparedQuery((p) => db.selectFrom('groups').select('id').where('id', '=', p('id')).where('directory_id', '=', p('directory')));
+    // On PostgreSQL the probe holds a key-share lock on the member until commit: a concurrent delete of that user
+    // then waits for this transaction (and finds the new membership row to remove), or, having deleted first,
+    // makes this probe find nothing — never a membership row naming a deleted user.
+    const probe = (table: 'users' | 'groups') =>
+      new PreparedQuery<{ directory: string; id: string }, { id: string }>((p) => {
+        const query = db.selectFrom(table).select('id').where('id', '=', p('id')).where('directory_id', '=', p('directory'));
+        return lock ? query.forKeyShare() : query;
+      });
+    this.userIn = probe('users');
+    this.groupIn = probe('groups');
     this.present = new PreparedQuery((p) =>
       db.selectFrom('group_members').select('member_id').where('group_id', '=', p('group')).where('member_id', '=', p('member')),
     );
@@ -58,15 +76,18 @@ export class Membership {
       db.deleteFrom('group_members').where('group_id', '=', p('group')).where('member_id', '=', p('member')).returning('member_id'),
     );
     this.removeEvery = new PreparedQuery((p) => db.deleteFrom('group_members').where('group_id', '=', p('group')).returning('member_id'));
-    this.membersOf = new PreparedQuery((p) =>
+    // One chunk of a group's members, keyset-paged: the primary key (group_id, member_id) holds them in this order,
+    // so each chunk is one index range that starts where the last one ended, however deep into the group it is.
+    this.membersAfter = new PreparedQuery((p) =>
       db
         .selectFrom('group_members as gm')
         .leftJoin('users as u', 'u.id', 'gm.member_id')
         .leftJoin('groups as g', 'g.id', 'gm.member_id')
         .select(['gm.member_id', 'gm.member_type', sql<string | null>`coalesce(u.display_name, u.user_name, g.display_name)`.as('display')])
         .where('gm.group_id', '=', p('group'))
-        // Primary-key order: the index already holds it, so no sort step whatever the group size.
-        .orderBy('gm.member_id'),
+        .where('gm.member_id', '>', p('after'))
+        .orderBy('gm.member_id')
+        .limit(p('limit')),
     );
     this.groupsOfMember = new PreparedQuery((p) =>
       db
@@ -146,17 +167,32 @@ export class Membership {
 
   /**
    * `remove` with a member filter other than `value eq` (rare: `members[type eq "Group"]`): evaluated against the
-   * group's member rows. This is the one membership path that reads every member.
+   * group's member rows. This is the one membership path that reads every member, a chunk at a time.
    */
   private async removeWhere(trx: Kysely<Database>, groupId: string, filter: Filter): Promise<string[]> {
-    const ids = (await this.members(trx, groupId)).filter((m) => evaluateFilter(filter, m, memberAttributes)).map((m) => m.value);
+    const ids: string[] = [];
+    for await (const chunk of this.members(trx, groupId, MEMBER_CHUNK_SIZE)) {
+      for (const member of chunk) if (evaluateFilter(filter, member, memberAttributes)) ids.push(member.value);
+    }
     return this.remove(trx, groupId, ids);
   }
 
-  /** A group's members, with `display` from the member's current name. */
-  async members(db: Kysely<Database>, groupId: string): Promise<MemberRecord[]> {
-    const rows = await this.membersOf.execute(db, { group: groupId });
-    return rows.map((row) => ({ value: row.member_id, type: row.member_type, ...(row.display ? { display: row.display } : {}) }));
+  /**
+   * A group's members in id order, `size` at a time, with `display` from the member's current name: a caller holds
+   * one chunk, never the whole group. Each chunk is its own statement, so the chunks are not one snapshot: a member
+   * added or removed while they are read may or may not be in them, but no member comes twice.
+   */
+  async *members(db: Kysely<Database>, groupId: string, size: number): AsyncGenerator<MemberRecord[]> {
+    let after = ''; // sorts before every id
+    for (;;) {
+      const rows = await this.membersAfter.execute(db, { group: groupId, after, limit: size });
+      if (rows.length > 0) {
+        yield rows.map((row) => ({ value: row.member_id, type: row.member_type, ...(row.display ? { display: row.display } : {}) }));
+      }
+      // A short chunk is the last one: the group ends without one more statement to find out.
+      if (rows.length < size) return;
+      after = rows.at(-1)!.member_id;
+    }
   }
 
   /** The groups a user or group belongs to (direct membership), for the User `groups` attribute. */

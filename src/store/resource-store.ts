@@ -10,11 +10,12 @@ import type { DialectName } from './connect.ts';
 import type { Database, GroupTable } from './database.ts';
 import type { JsonSql } from './dialect/json-sql.ts';
 import { compileFilter, compileSortKey } from './filter/compile-filter.ts';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit } from './sqlite/group-commit.ts';
 import { filterShape } from './filter/filter-shape.ts';
-import { type MemberRecord, Membership } from './membership.ts';
+import { MEMBER_CHUNK_SIZE, type MemberRecord, Membership } from './membership.ts';
 import { parameters, PreparedQuery } from './prepared-query.ts';
-import { fromRow, GROUP_COLUMNS, groupColumns, type ResourceRow as Row, type ResourceTable, type StoredResource, tableOf, USER_COLUMNS, userColumns } from './resource-row.ts';
+import { fromRow, GROUP_COLUMNS, groupColumns, type ResourceRow as Row, type ResourceTable, type StoredResource, tableOf, type UniquenessRules, USER_COLUMNS, userColumns } from './resource-row.ts';
+import { isRetryableConflict, WRITE_ATTEMPTS } from './retryable-conflict.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
 export interface ListQuery {
@@ -38,10 +39,8 @@ export interface Mutation {
   changedAttributes: string[];
 }
 
-export interface WriteOptions {
-  /** The directory's unique-email rule: the email column joins a unique index only when it is on. */
-  uniqueEmail: boolean;
-}
+/** The directory's uniqueness rules, which decide what the user's unique columns hold. */
+export type WriteOptions = UniquenessRules;
 
 type ListParams = Record<string, any>;
 interface ListStatements {
@@ -99,11 +98,13 @@ export class ResourceStore {
     private readonly db: Kysely<Database>,
     dialect: DialectName,
     private readonly json: JsonSql,
+    /** Members a group's member list reads at a time; tests make it small to see several chunks. */
+    private readonly memberChunkSize = MEMBER_CHUNK_SIZE,
   ) {
     const lock = dialect === 'postgres';
     this.groupCommit = dialect === 'sqlite' ? new GroupCommit(db) : undefined;
     this.statements = { users: new TableStatements(db, 'users', USER_COLUMNS, lock), groups: new TableStatements(db, 'groups', GROUP_COLUMNS, lock) };
-    this.membership = new Membership(db);
+    this.membership = new Membership(db, lock);
     this.changeLog = new ChangeLog(db);
     this.counts = new PreparedQuery((p) => db.selectFrom('directories').select(['user_count', 'group_count']).where('id', '=', p('id')));
   }
@@ -252,7 +253,8 @@ export class ResourceStore {
     await this.write(async (trx) => {
       const current = await this.lockedGet(trx, directoryId, type, id);
       check(current);
-      const groupIds = await this.membership.leaveEveryGroup(trx, id);
+      // Sorted, so two deletes that touch the same groups lock them in the same order.
+      const groupIds = (await this.membership.leaveEveryGroup(trx, id)).sort();
       const now = new Date().toISOString();
       for (const groupId of groupIds) await this.statements.groups.bumpVersion.execute(trx, { id: groupId, now });
       await this.statements[tableOf(type)].remove.execute(trx, { id });
@@ -264,9 +266,9 @@ export class ResourceStore {
     });
   }
 
-  /** Members of each group; one index range per group. */
-  async members(groupIds: string[]): Promise<Map<string, MemberRecord[]>> {
-    return new Map(await Promise.all(groupIds.map(async (id) => [id, await this.membership.members(this.db, id)] as const)));
+  /** A group's members in id order, a chunk (one index range) at a time: see Membership.members. */
+  members(groupId: string): AsyncGenerator<MemberRecord[]> {
+    return this.membership.members(this.db, groupId, this.memberChunkSize);
   }
 
   /** Groups of each user; one index range per user. */
@@ -307,14 +309,18 @@ export class ResourceStore {
   }
 
   private columns(type: ResourceTypeName, doc: ScimDocument, options: WriteOptions) {
-    return type === 'User' ? userColumns(doc, options.uniqueEmail) : groupColumns(doc);
+    return type === 'User' ? userColumns(doc, options) : groupColumns(doc);
   }
 
+  /** Runs `work` in a transaction of its own (or a shared group commit on SQLite), again after a deadlock. */
   private async write<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    try {
-      return await (this.groupCommit ? this.groupCommit.run(work) : this.db.transaction().execute(work));
-    } catch (error) {
-      throw uniqueViolation(error) ?? error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await (this.groupCommit ? this.groupCommit.run(work) : this.db.transaction().execute(work));
+      } catch (error) {
+        if (attempt < WRITE_ATTEMPTS && isRetryableConflict(error)) continue;
+        throw uniqueViolation(error) ?? error;
+      }
     }
   }
 }

@@ -4,7 +4,9 @@ import { conflict, type ScimError } from '../scim/messages/error.ts';
 const CLASHES: Array<[column: string, message: string]> = [
   ['user_name_key', 'userName is already taken in this directory'],
   ['unique_email_key', 'email is already used by another user in this directory (rule: unique email)'],
+  ['unique_external_id', 'externalId is already used by another user in this directory (rule: unique externalId)'],
   ['display_name_key', 'displayName is already taken by another group in this directory'],
+  ['external_id', 'externalId is already used by another resource of this type in this directory'],
 ];
 
 /**

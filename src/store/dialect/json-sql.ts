@@ -1,9 +1,10 @@
 import type { Expression, SqlBool } from 'kysely';
 
 /**
- * The SQL that reads SCIM documents (JSON text in `users.doc` / `groups.doc`) and searches text, which differs
- * between SQLite (`json_extract`, `json_each`, `instr`) and PostgreSQL (`#>`, `jsonb_array_elements`, `strpos`).
- * The filter and sort compilers speak only this interface, so adding a dialect means adding an implementation.
+ * The SQL that reads SCIM documents (JSON text in `users.doc` / `groups.doc`) and compares and searches text, which
+ * differs between SQLite (`json_extract`, `json_each`, `instr`) and PostgreSQL (`json_extract_path`,
+ * `json_array_elements`, `strpos`, `collate "C"`). The filter and sort compilers speak only this interface, so adding
+ * a dialect means adding an implementation.
  *
  * `Node` is a location inside a document. Its representation belongs to the implementation: the compilers only
  * pass nodes back to the dialect that made them. Every accessor yields SQL NULL for a missing location, and for a
@@ -29,7 +30,10 @@ export interface JsonSql<Node = unknown> {
    */
   primaryElement(node: Node): Node;
 
-  /** A JSON string, or a number as its text; NULL for anything else. */
+  /**
+   * A JSON string, or a number as its text; NULL for anything else. Compared, ordered and lower-cased as the text
+   * columns are: byte by byte, folding ASCII letters only.
+   */
   text(node: Node): Expression<string | null>;
 
   /** A JSON number; NULL for anything else. */
@@ -46,6 +50,13 @@ export interface JsonSql<Node = unknown> {
    * member that is none of null, "", [] and {}. Never NULL.
    */
   present(node: Node): Expression<SqlBool>;
+
+  /**
+   * A string the query compares with text columns and with `text()`: a bound parameter, typed as text and ordered
+   * byte by byte as those are, so that `gt`, `lt` and `lower()` treat both sides alike. SQLite's text does that
+   * already; PostgreSQL's follows the database's locale unless told otherwise.
+   */
+  literal(value: string): Expression<string>;
 
   /**
    * `haystack` contains `needle` as a plain substring: no pattern characters, unlike LIKE. For these three text

@@ -102,6 +102,10 @@ class SqliteJson implements JsonSql<SqliteJsonNode> {
       else ${typeOf(node)} is not null end)`;
   }
 
+  literal(value: string): RawBuilder<string> {
+    return sql<string>`${value}`;
+  }
+
   contains(haystack: Expression<string | null>, needle: Expression<string>): RawBuilder<SqlBool> {
     return sql<SqlBool>`instr(${haystack}, ${needle}) > 0`;
   }

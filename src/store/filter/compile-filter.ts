@@ -94,8 +94,10 @@ class FilterCompiler<N> {
     switch (scope.kind) {
       case 'resource':
         return this.resourceTest(path, test);
-      case 'membership':
-        return this.apply(membershipScalar(this.resource, this.subAttribute(path, scope.attribute), invalidFilter), test);
+      case 'membership': {
+        const sub = this.subAttribute(path, scope.attribute);
+        return this.apply(membershipScalar(this.resource, sub, this.json, invalidFilter), test);
+      }
       case 'element':
         return this.apply(this.elementScalar(path, scope), test);
     }
@@ -111,12 +113,13 @@ class FilterCompiler<N> {
       case 'column':
         return this.apply(columnScalar(source), test);
       case 'constant':
-        return this.apply(constantScalar(source), test);
+        return this.apply(constantScalar(source, this.json), test);
       case 'membership': {
         // The attribute alone stands for its value: `members eq "U"` is `members.value eq "U"` (both members and
         // groups declare `value`).
         const sub = source.sub ?? valueSubAttribute(source.definition)!;
-        return membershipExists(this.resource, this.apply(membershipScalar(this.resource, sub, invalidFilter), test));
+        const scalar = membershipScalar(this.resource, sub, this.json, invalidFilter);
+        return membershipExists(this.resource, this.apply(scalar, test));
       }
       case 'document':
         return this.documentTest(source, test);

@@ -33,7 +33,7 @@ export function compileSortKey<N>(
     case 'column':
       return sortValue(columnScalar(source));
     case 'constant':
-      return sortValue(constantScalar(source));
+      return sortValue(constantScalar(source, json));
     case 'document':
       return documentSortKey(source, resource, json);
     case 'membership':

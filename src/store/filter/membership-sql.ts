@@ -2,7 +2,7 @@ import { type Expression, expressionBuilder, sql, type SqlBool } from 'kysely';
 import type { AttributeDefinition } from '../../scim/schema/attribute.ts';
 import type { Database } from '../database.ts';
 import type { Rejecter } from './invalid.ts';
-import { columnScalar, constantScalar, type Scalar } from './scalar.ts';
+import { columnScalar, constantScalar, type Scalar, type TextSql } from './scalar.ts';
 import { TRUE } from './sql-logic.ts';
 
 /** The alias of group_members inside a membership test; element filters refer to its columns. */
@@ -41,7 +41,12 @@ export function membershipExists(resource: 'users' | 'groups', predicate: Expres
  * is the member_type column; a user's `groups.type` is always "direct", because Roster does not expand nested
  * groups. `display` and `$ref` live in other rows or depend on the request's URL, and are not filterable.
  */
-export function membershipScalar(resource: 'users' | 'groups', sub: AttributeDefinition, reject: Rejecter): Scalar {
+export function membershipScalar(
+  resource: 'users' | 'groups',
+  sub: AttributeDefinition,
+  dialect: TextSql,
+  reject: Rejecter,
+): Scalar {
   const column = (name: 'group_id' | 'member_id' | 'member_type', definition: AttributeDefinition) =>
     columnScalar({
       kind: 'column',
@@ -56,7 +61,7 @@ export function membershipScalar(resource: 'users' | 'groups', sub: AttributeDef
     case 'value':
       return column(resource === 'groups' ? 'member_id' : 'group_id', { ...sub, caseExact: true });
     case 'type':
-      return resource === 'groups' ? column('member_type', sub) : constantScalar({ definition: sub, value: 'direct' });
+      return resource === 'groups' ? column('member_type', sub) : constantScalar({ definition: sub, value: 'direct' }, dialect);
     default:
       throw reject(`"${attribute}.${sub.name}" is not supported; filter ${attribute} on value or type`);
   }

@@ -24,8 +24,8 @@ export interface Scalar {
   present(): Expression<SqlBool>;
 }
 
-/** The dialect's plain-substring tests, the only dialect-specific SQL a comparison needs. */
-export type TextSearch = Pick<JsonSql, 'contains' | 'startsWith' | 'endsWith'>;
+/** The dialect's text literals and plain-substring tests, the only dialect-specific SQL a comparison needs. */
+export type TextSql = Pick<JsonSql, 'literal' | 'contains' | 'startsWith' | 'endsWith'>;
 
 /** The operators a scalar comparison compiles; `ne` is always compiled as `not eq` (see compile-filter.ts). */
 export type ScalarOperator = Exclude<CompareOperator, 'ne'>;
@@ -46,9 +46,11 @@ export function columnScalar(source: ColumnSource): Scalar {
   };
 }
 
-export function constantScalar(source: Pick<ConstantSource, 'definition' | 'value'>): Scalar {
-  // Cast: a bare parameter compared with another has no type PostgreSQL could infer.
-  const value = sql<string>`cast(${source.value} as text)`;
+export function constantScalar(
+  source: Pick<ConstantSource, 'definition' | 'value'>,
+  dialect: Pick<TextSql, 'literal'>,
+): Scalar {
+  const value = dialect.literal(source.value);
   return {
     definition: source.definition,
     inferred: false,
@@ -85,7 +87,7 @@ export function compareScalar(
   scalar: Scalar,
   op: ScalarOperator,
   value: string | number | boolean,
-  search: TextSearch,
+  dialect: TextSql,
   reject: Rejecter,
 ): Expression<SqlBool> {
   const name = scalar.definition.name;
@@ -103,7 +105,7 @@ export function compareScalar(
       return sql<SqlBool>`${scalar.number()} ${sql.raw(ORDERING[op])} ${expected}`;
     }
     case 'text':
-      return compareText(scalar, op, String(value), search, reject);
+      return compareText(scalar, op, String(value), dialect, reject);
   }
 }
 
@@ -127,7 +129,7 @@ function readingFor(scalar: Scalar, op: ScalarOperator, value: string | number |
   }
 }
 
-function compareText(scalar: Scalar, op: ScalarOperator, text: string, search: TextSearch, reject: Rejecter): Expression<SqlBool> {
+function compareText(scalar: Scalar, op: ScalarOperator, text: string, dialect: TextSql, reject: Rejecter): Expression<SqlBool> {
   const substring = op === 'co' || op === 'sw' || op === 'ew';
   if (substring && text === '') return sql<SqlBool>`${scalar.text()} is not null`;
   let expected = text;
@@ -136,19 +138,21 @@ function compareText(scalar: Scalar, op: ScalarOperator, text: string, search: T
     if (!iso) throw reject(`"${scalar.definition.name}" is a dateTime, and ${JSON.stringify(text)} is not one`);
     expected = iso;
   }
+  // Unless the value is stored folded (a `_key` column), both sides go through SQL lower(), so they fold alike:
+  // ASCII letters only, in SQLite and under PostgreSQL's collate "C" (see JsonSql.literal).
   const { actual, literal } =
     scalar.definition.caseExact || scalar.timestamp
-      ? { actual: scalar.text(), literal: sql<string>`${expected}` }
+      ? { actual: scalar.text(), literal: dialect.literal(expected) }
       : scalar.folded
-        ? { actual: scalar.text(), literal: sql<string>`${expected.toLowerCase()}` }
-        : { actual: sql<string | null>`lower(${scalar.text()})`, literal: sql<string>`lower(${expected})` };
+        ? { actual: scalar.text(), literal: dialect.literal(expected.toLowerCase()) }
+        : { actual: sql<string | null>`lower(${scalar.text()})`, literal: sql<string>`lower(${dialect.literal(expected)})` };
   switch (op) {
     case 'co':
-      return search.contains(actual, literal);
+      return dialect.contains(actual, literal);
     case 'sw':
-      return search.startsWith(actual, literal);
+      return dialect.startsWith(actual, literal);
     case 'ew':
-      return search.endsWith(actual, literal);
+      return dialect.endsWith(actual, literal);
     default:
       return sql<SqlBool>`${actual} ${sql.raw(ORDERING[op])} ${literal}`;
   }
