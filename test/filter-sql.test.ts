@@ -1,20 +1,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CompiledQuery, type Compilable, type Expression, type SqlBool } from 'kysely';
+import { CompiledQuery, type Compilable, type Expression, sql, type SqlBool } from 'kysely';
 import type { CompareOperator, Filter, FilterValue } from '../src/scim/filter/ast.ts';
 import { parseFilter } from '../src/scim/filter/parse-filter.ts';
 import { ScimError } from '../src/scim/messages/error.ts';
 import { parseAttributePath, type AttributePath } from '../src/scim/path/attribute-path.ts';
 import { type ExtensionAttribute, ResourceSchema } from '../src/scim/schema/resource-schema.ts';
 import { ENTERPRISE_USER_SCHEMA as ENTERPRISE } from '../src/scim/schema/urns.ts';
-import { connect, type Connection } from '../src/store/connect.ts';
+import type { Connection, DialectName } from '../src/store/connect.ts';
 import type { JsonSql } from '../src/store/dialect/json-sql.ts';
-import { sqliteJson } from '../src/store/dialect/sqlite-json.ts';
+import { jsonSqlFor } from '../src/store/dialect/json-sql-for.ts';
 import { compileFilter, compileSortKey } from '../src/store/filter/compile-filter.ts';
+import { connectTestDatabase, testDialect } from './support/test-database.ts';
 
-/** The store holds its dialect as the plain interface; the SQLite implementation must fit it. */
-const json: JsonSql = sqliteJson;
+/** The store holds its dialect as the plain interface, chosen by the database it reached. */
+const json: JsonSql = jsonSqlFor(testDialect);
 
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName';
 const customAttributes: ExtensionAttribute[] = [
@@ -229,7 +230,7 @@ function bulkUsers(count: number): Array<{ id: string; doc: Doc }> {
 const bulk = bulkUsers(300);
 
 before(async () => {
-  connection = await connect(':memory:');
+  connection = await connectTestDatabase();
   for (const id of [A, B, C]) {
     await db().insertInto('directories').values({ id, name: id, provider: 'entra', settings: '{}', created_at: '2024-01-01T00:00:00.000Z' }).execute();
   }
@@ -247,6 +248,9 @@ before(async () => {
     await insertGroup(C, `cg-${g}`, { displayName: `Group ${g}` });
     for (let m = g; m < bulk.length; m += 7 + g) await insertMember(C, `cg-${g}`, bulk[m]!.id, 'User');
   }
+  // Planner statistics, which a server's autovacuum would gather: without them PostgreSQL guesses at the size of
+  // every table, and may answer `externalId eq` through any index that starts with directory_id.
+  if (testDialect === 'postgres') await sql`analyze users, groups, group_members`.execute(db());
 });
 
 after(async () => {
@@ -586,45 +590,93 @@ describe('sortBy', () => {
 });
 
 describe('query plans', () => {
-  async function plan(query: Compilable<unknown>): Promise<string> {
-    const compiled = query.compile();
+  /** SQLite's plan: one line per table access, `SEARCH users USING INDEX users_user_name (directory_id=? AND …)`. */
+  async function sqlitePlan(query: CompiledQuery): Promise<string> {
     const result = await db().executeQuery<{ detail: string }>(
-      CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
+      CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
     );
     return result.rows.map((r) => r.detail).join('\n');
   }
-  const noScan = (text: string) => assert.doesNotMatch(text, /\bSCAN (users|groups|gm|group_members)\b/, text);
+
+  interface PostgresPlanNode {
+    'Node Type': string;
+    'Relation Name'?: string;
+    Alias?: string;
+    'Index Name'?: string;
+    'Index Cond'?: string;
+    Plans?: PostgresPlanNode[];
+  }
+
+  /**
+   * PostgreSQL's plan in the same shape: `Index Scan on users as users using users_user_name: ((directory_id = …)
+   * AND (user_name_key = …))`. On tables this small the planner rightly prefers reading them whole, so sequential
+   * scans are disabled for the query: the plan then shows whether an index can answer it, which is the question.
+   */
+  async function postgresPlan(query: CompiledQuery): Promise<string> {
+    const result = await db().transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      return trx.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PostgresPlanNode }> }>(
+        CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]),
+      );
+    });
+    const lines: string[] = [];
+    const visit = (node: PostgresPlanNode) => {
+      const table = node['Relation Name'] ? ` on ${node['Relation Name']} as ${node.Alias}` : '';
+      const index = node['Index Name'] ? ` using ${node['Index Name']}: ${node['Index Cond'] ?? ''}` : '';
+      if (table || index) lines.push(`${node['Node Type']}${table}${index}`);
+      node.Plans?.forEach(visit);
+    };
+    visit(result.rows[0]!['QUERY PLAN'][0]!.Plan);
+    return lines.join('\n');
+  }
+
+  /** Asserts that the plan has each of the dialect's `probes` and reads no table whole. */
+  async function assertProbes(query: Compilable<unknown>, probes: Record<DialectName, RegExp[]>): Promise<void> {
+    const text = await (testDialect === 'sqlite' ? sqlitePlan : postgresPlan)(query.compile());
+    for (const probe of probes[testDialect]) assert.match(text, probe, text);
+    assert.doesNotMatch(text, testDialect === 'sqlite' ? /\bSCAN (users|groups|gm|group_members)\b/ : /Seq Scan/, text);
+  }
 
   test('userName eq probes (directory_id, user_name_key)', async () => {
-    const text = await plan(userQuery('userName eq "Alice.7@contoso.com"', userSchema, C));
-    assert.match(text, /SEARCH users USING (COVERING )?INDEX users_user_name \(directory_id=\? AND user_name_key=\?\)/, text);
-    noScan(text);
+    await assertProbes(userQuery('userName eq "Alice.7@contoso.com"', userSchema, C), {
+      sqlite: [/SEARCH users USING (COVERING )?INDEX users_user_name \(directory_id=\? AND user_name_key=\?\)/],
+      postgres: [/Index (Only )?Scan .*using users_user_name: \(\(directory_id = .+\) AND \(user_name_key = .+\)\)/],
+    });
   });
 
   test('externalId eq probes (directory_id, external_id)', async () => {
-    const text = await plan(userQuery('externalId eq "x"', userSchema, C));
-    assert.match(text, /SEARCH users USING (COVERING )?INDEX users_external_id \(directory_id=\? AND external_id=\?\)/, text);
-    noScan(text);
+    await assertProbes(userQuery('externalId eq "x"', userSchema, C), {
+      sqlite: [/SEARCH users USING (COVERING )?INDEX users_external_id \(directory_id=\? AND external_id=\?\)/],
+      postgres: [/Index (Only )?Scan .*using users_external_id: \(\(directory_id = .+\) AND \(external_id = .+\)\)/],
+    });
   });
 
   test("a group's displayName eq probes (directory_id, display_name_key)", async () => {
-    const text = await plan(groupQuery('displayName eq "Group 3"', C));
-    assert.match(text, /SEARCH groups USING (COVERING )?INDEX groups_display_name \(directory_id=\? AND display_name_key=\?\)/, text);
-    noScan(text);
+    await assertProbes(groupQuery('displayName eq "Group 3"', C), {
+      sqlite: [/SEARCH groups USING (COVERING )?INDEX groups_display_name \(directory_id=\? AND display_name_key=\?\)/],
+      postgres: [/Index (Only )?Scan .*using groups_display_name: \(\(directory_id = .+\) AND \(display_name_key = .+\)\)/],
+    });
   });
 
-  test('id eq and members[value eq] are two primary-key probes', async () => {
-    const text = await plan(groupQuery('id eq "cg-3" and members[value eq "c-0003"]', C));
-    assert.match(text, /SEARCH groups USING INDEX sqlite_autoindex_groups_1 \(id=\?\)/, text);
-    assert.match(text, /SEARCH gm (EXISTS )?USING (COVERING )?INDEX sqlite_autoindex_group_members_1 \(group_id=\? AND member_id=\?\)/, text);
-    noScan(text);
+  // PostgreSQL may probe by (directory_id, id) and by member_id rather than by the primary keys: as cheap for one row.
+  test('id eq and members[value eq] are two index probes', async () => {
+    await assertProbes(groupQuery('id eq "cg-3" and members[value eq "c-0003"]', C), {
+      sqlite: [
+        /SEARCH groups USING INDEX sqlite_autoindex_groups_1 \(id=\?\)/,
+        /SEARCH gm (EXISTS )?USING (COVERING )?INDEX sqlite_autoindex_group_members_1 \(group_id=\? AND member_id=\?\)/,
+      ],
+      postgres: [/Index (Only )?Scan on groups .*: .*\(id = /, /Index (Only )?Scan on group_members as gm .*: .*\(member_id = /],
+    });
   });
 
-  test("a user's groups[value eq] probes the membership primary key", async () => {
-    const text = await plan(userQuery('id eq "c-0003" and groups[value eq "cg-3"]', userSchema, C));
-    assert.match(text, /SEARCH users USING INDEX sqlite_autoindex_users_1 \(id=\?\)/, text);
-    assert.match(text, /SEARCH gm (EXISTS )?USING (COVERING )?INDEX sqlite_autoindex_group_members_1 \(group_id=\? AND member_id=\?\)/, text);
-    noScan(text);
+  test("id eq and a user's groups[value eq] are two index probes", async () => {
+    await assertProbes(userQuery('id eq "c-0003" and groups[value eq "cg-3"]', userSchema, C), {
+      sqlite: [
+        /SEARCH users USING INDEX sqlite_autoindex_users_1 \(id=\?\)/,
+        /SEARCH gm (EXISTS )?USING (COVERING )?INDEX sqlite_autoindex_group_members_1 \(group_id=\? AND member_id=\?\)/,
+      ],
+      postgres: [/Index (Only )?Scan on users .*: .*\(id = /, /Index (Only )?Scan on group_members as gm .*: .*\(member_id = /],
+    });
   });
 });
 
@@ -714,7 +766,8 @@ test('property: any filter either runs or is rejected with 400 invalidFilter', a
 // A reference evaluator, written independently of the compiler, over the generated users' documents. It states the
 // semantics the SQL must have: absent values never compare, `not` matches what its operand does not, `ne` is
 // `not eq`, a multi-valued attribute matches when one value does. userName compares through its lower-cased key
-// (toLowerCase); other strings through SQL lower(), which folds ASCII only in SQLite — the evaluator does the same.
+// (toLowerCase); other strings through SQL lower(), which folds ASCII only (in SQLite, and in PostgreSQL under
+// collate "C") — the evaluator does the same.
 
 const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 type Reference = { values: (doc: Doc) => unknown[]; fold: (text: string) => string };

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { userColumns } from '../src/store/resource-row.ts';
 import { type PlanStep, QueryLog, type Statement } from './support/query-log.ts';
 import { GROUP_SCHEMA, patchOp, TestRoster, userBody, type DirectoryHandle } from './support/roster.ts';
+import { testDialect } from './support/test-database.ts';
 
 const USERS = 20_000;
 const CHUNK = 500;
@@ -45,7 +46,10 @@ function planProblems(e: Explained, walkAllowed = false): string[] {
   return problems;
 }
 
-describe('hot paths cost the same at any directory size', { timeout: 120_000 }, () => {
+// SQLite's plans: the PostgreSQL pass would only repeat them (filter-sql.test.ts checks PostgreSQL's plans).
+const skip = testDialect === 'postgres' ? 'SQLite query plans: run in the SQLite pass' : false;
+
+describe('hot paths cost the same at any directory size', { timeout: 120_000, skip }, () => {
   let log: QueryLog;
   let roster: TestRoster;
   let dir: DirectoryHandle;
@@ -80,7 +84,7 @@ describe('hot paths cost the same at any directory size', { timeout: 120_000 }, 
                 active: true,
                 emails: [{ type: 'work', value: `user${n}@example.com`, primary: true }],
               };
-              return { id, directory_id: dir.id, version: 1, created_at: at, last_modified: at, ...userColumns(doc, false) };
+              return { id, directory_id: dir.id, version: 1, created_at: at, last_modified: at, ...userColumns(doc, { uniqueEmail: false, uniqueExternalId: false }) };
             }),
           )
           .execute();
@@ -156,9 +160,9 @@ describe('hot paths cost the same at any directory size', { timeout: 120_000 }, 
   /** What a request runs, as comparable data: each statement's SQL and its plan, housekeeping left out. */
   const signature = (explained: Explained[]) =>
     explained
-      // The provisioning log is flushed on a timer and a token's last use is written once a minute: neither belongs
-      // to the request's own work.
-      .filter((e) => !/"provisioning_log"|update "tokens"/.test(e.statement.sql))
+      // The provisioning log is flushed on a timer, a token's last use is written once a minute, and a checked token is
+      // remembered for a second (so a slow run looks it up again): none belongs to the request's own work.
+      .filter((e) => !/"provisioning_log"|"tokens"|^select \* from "directories"/.test(e.statement.sql))
       .map((e) => ({ sql: e.statement.sql, plan: e.plan.map((p) => p.detail) }));
 
   test('the plan check is not vacuous: a filter on the document is flagged as a directory walk', async () => {

@@ -46,7 +46,7 @@ export class QueryLog {
   }
 
   get connection(): Connection {
-    return { db: this.db, dialect: 'sqlite', close: () => this.db.destroy() };
+    return { db: this.db, dialect: 'sqlite', poolStats: () => ({ total: 1, idle: 1, waiting: 0 }), close: () => this.db.destroy() };
   }
 
   /** Runs `work` and returns the data statements (no begin/commit/savepoint) it executed, in order. */

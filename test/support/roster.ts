@@ -1,6 +1,7 @@
 import type { AttributeRules } from '../../src/directory/attribute-rules.ts';
 import { type RosterApp, buildApp, type AppOptions } from '../../src/http/app.ts';
-import { connect, type Connection } from '../../src/store/connect.ts';
+import type { Connection } from '../../src/store/connect.ts';
+import { connectTestDatabase } from './test-database.ts';
 
 export interface ScimResponse {
   status: number;
@@ -14,7 +15,7 @@ export interface DirectoryHandle {
   base: string;
 }
 
-/** A Roster app on a fresh in-memory database, driven through HTTP requests (Fastify inject: no sockets). */
+/** A Roster app on a fresh database of the dialect under test (test-database.ts), driven through HTTP requests (Fastify inject: no sockets). */
 export class TestRoster {
   private constructor(
     readonly roster: RosterApp,
@@ -22,7 +23,7 @@ export class TestRoster {
   ) {}
 
   static async start(options: Partial<AppOptions> = {}): Promise<TestRoster> {
-    const connection = await connect(':memory:');
+    const connection = options.connection ?? (await connectTestDatabase());
     const roster = await buildApp({ connection, publicUrl: 'https://roster.test', ...options });
     return new TestRoster(roster, connection);
   }
