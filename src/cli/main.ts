@@ -1,19 +1,23 @@
 import { readFileSync } from 'node:fs';
+import closeWithGrace from 'close-with-grace';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { pino } from 'pino';
 import { DirectoryError, type DirectoryService } from '../directory/directory-service.ts';
 import { PROVIDERS } from '../directory/provider-profile.ts';
 import { ScimError } from '../scim/messages/error.ts';
 import { buildApp } from '../http/app.ts';
 import { connect } from '../store/connect.ts';
+import { DEFAULT_POOL_OPTIONS } from '../store/postgres/pool-options.ts';
+import { integerArgument } from './integer-argument.ts';
 import { printTable } from './print-table.ts';
+import { printableDatabase } from './printable-database.ts';
 
 const DEFAULT_DATABASE = './data/roster.db';
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535');
-  return n;
-}
+const port = integerArgument(0, 65535, 'a port is a number from 0 to 65535');
+const milliseconds = integerArgument(0, 2 ** 31 - 1, 'a duration is a whole number of milliseconds (0 or more)');
+const connectionCount = integerArgument(1, 10_000, 'a connection count is a whole number from 1');
+const timeLimit = integerArgument(1, 2 ** 31 - 1, 'a time limit is a whole number of milliseconds (1 or more)');
 
 const databaseOption = () =>
   new Option('--database <file|postgres-url>', 'SQLite file (or postgres:// URL)').env('ROSTER_DATABASE').default(DEFAULT_DATABASE);
@@ -58,33 +62,70 @@ program
   .option('--trust-proxy', 'trust X-Forwarded-* headers from a reverse proxy', false)
   .option('--log-requests', 'log every HTTP request (the provisioning log records SCIM requests anyway)', false)
   .addOption(new Option('--log-level <level>', 'log level').env('ROSTER_LOG_LEVEL').default('info'))
+  .addOption(new Option('--db-pool-max <n>', 'most PostgreSQL connections this instance opens').env('ROSTER_DB_POOL_MAX').default(DEFAULT_POOL_OPTIONS.max).argParser(connectionCount))
+  .addOption(
+    new Option('--db-connect-timeout-ms <ms>', 'how long a query waits for a PostgreSQL connection (0: no limit)')
+      .env('ROSTER_DB_CONNECT_TIMEOUT_MS')
+      .default(DEFAULT_POOL_OPTIONS.connectionTimeoutMillis)
+      .argParser(milliseconds),
+  )
+  .addOption(
+    new Option('--db-idle-timeout-ms <ms>', 'close a PostgreSQL connection idle this long (0: never)')
+      .env('ROSTER_DB_IDLE_TIMEOUT_MS')
+      .default(DEFAULT_POOL_OPTIONS.idleTimeoutMillis)
+      .argParser(milliseconds),
+  )
+  .addOption(
+    new Option('--db-statement-timeout-ms <ms>', 'PostgreSQL cancels a statement running longer than this (0: never)')
+      .env('ROSTER_DB_STATEMENT_TIMEOUT_MS')
+      .default(DEFAULT_POOL_OPTIONS.statementTimeoutMillis)
+      .argParser(milliseconds),
+  )
+  .addOption(
+    new Option('--shutdown-timeout-ms <ms>', 'on SIGTERM or SIGINT, exit with 1 if in-flight requests have not finished by then')
+      .env('ROSTER_SHUTDOWN_TIMEOUT_MS')
+      .default(10_000)
+      .argParser(timeLimit),
+  )
+  .addOption(new Option('--metrics-token <token>', 'require this bearer token on /metrics (prefer the variable: arguments show in ps)').env('ROSTER_METRICS_TOKEN'))
   .action(async (opts) => {
     if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new InvalidArgumentError('--tls-cert and --tls-key go together');
     const https = opts.tlsCert ? { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) } : undefined;
-    const connection = await connect(opts.database);
+    // Fastify's request serializer logs no headers; the redaction guards any log line that would add them.
+    const logger = pino({ level: opts.logLevel, redact: ['req.headers.authorization'] });
+    const connection = await connect(opts.database, {
+      pool: {
+        max: opts.dbPoolMax,
+        connectionTimeoutMillis: opts.dbConnectTimeoutMs,
+        idleTimeoutMillis: opts.dbIdleTimeoutMs,
+        statementTimeoutMillis: opts.dbStatementTimeoutMs,
+      },
+      onIdleError: (err) => logger.warn({ err }, 'the database closed an idle connection; the pool opens a new one when needed'),
+    });
     const { app } = await buildApp({
       connection,
       publicUrl: opts.publicUrl,
       trustProxy: opts.trustProxy,
       https,
-      logger: { level: opts.logLevel, redact: ['req.headers.authorization'] },
+      logger,
       logRequests: opts.logRequests,
+      metricsToken: opts.metricsToken || undefined,
+    });
+    // A second signal, or a shutdown that outlasts the time limit, exits at once with 1.
+    closeWithGrace({ delay: opts.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
+      if (err) logger.error({ err }, 'uncaught error: shutting down');
+      else logger.info(`${signal ?? 'exit'}: finishing in-flight requests, then shutting down`);
+      await app.close(); // /readyz answers 503 from here on; waits for in-flight requests, flushes the provisioning log
+      await connection.close();
     });
     const address = await app.listen({ host: opts.host, port: opts.port });
     const base = opts.publicUrl ?? address;
     process.stdout.write(
-      `Roster is listening on ${address} (database: ${opts.database})\n` +
+      `Roster is listening on ${address} (database: ${printableDatabase(opts.database)})\n` +
         `Create a directory for your identity provider:\n` +
         `  ./bin/roster directory create --name "Contoso" --provider entra${opts.publicUrl ? ` --public-url ${opts.publicUrl}` : ''}\n` +
         `Then paste its Tenant URL (${base}/scim/v2/<directory-id>) and Secret Token into Entra ID's provisioning page.\n`,
     );
-    const stop = async () => {
-      await app.close(); // waits for in-flight requests, then flushes the provisioning log
-      await connection.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
   });
 
 const directory = program.command('directory').description('manage directories (one per customer identity provider)');
@@ -138,7 +179,7 @@ directory
   .command('rules')
   .description("show a directory's attribute rules, or set them from a JSON file")
   .requiredOption('--directory <id>', 'the directory')
-  .option('--file <rules.json>', 'set the rules from this file: {"required":[],"uniqueEmail":true,"allowedValues":{},"defaults":{}}')
+  .option('--file <rules.json>', 'set the rules from this file: {"required":[],"uniqueEmail":true,"uniqueExternalId":true,"allowedValues":{},"defaults":{}}')
   .addOption(databaseOption())
   .action(async (opts) =>
     withServices(opts.database, async (directories) => {
@@ -194,7 +235,7 @@ program
   .command('log')
   .description('show the provisioning log: every SCIM request, newest last')
   .option('--directory <id>', 'only this directory')
-  .option('--failed', 'only failed requests (status 400 and above)')
+  .option('--failed', 'only failed requests (status 400 and above, or cut off by an error)')
   .option('--limit <n>', 'how many entries', (v) => Number.parseInt(v, 10), 50)
   .addOption(databaseOption())
   .option('--json', 'print JSON')

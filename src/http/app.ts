@@ -1,14 +1,19 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { DirectoryService } from '../directory/directory-service.ts';
 import { ScimService } from '../directory/scim-service.ts';
 import type { Connection } from '../store/connect.ts';
-import { sqliteJson } from '../store/dialect/sqlite-json.ts';
+import { jsonSqlFor } from '../store/dialect/json-sql-for.ts';
 import { DirectoryStore } from '../store/directory-store.ts';
 import { ProvisioningLogStore } from '../store/provisioning-log-store.ts';
 import { ResourceStore } from '../store/resource-store.ts';
 import { BearerAuth } from './bearer-auth.ts';
+import { registerDraining } from './draining.ts';
+import { registerHealthRoutes } from './health-routes.ts';
 import { registerJsonBody } from './json-body.ts';
+import { registerMetrics } from './metrics.ts';
 import { registerProvisioningLog } from './provisioning-record.ts';
+import { registerRequestIdHeader, requestId } from './request-id.ts';
+import { sendScimError } from './scim-error-reply.ts';
 import { scimRoutes } from './scim-routes.ts';
 
 export interface AppOptions {
@@ -19,12 +24,17 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Largest page of a list (`filter.maxResults`). */
   maxResults?: number;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; none by default. */
+  logger?: FastifyBaseLogger;
   /** Log every HTTP request; off by default because the provisioning log records each SCIM request anyway. */
   logRequests?: boolean;
   /** Trust X-Forwarded-* from a reverse proxy in front of Roster. */
   trustProxy?: boolean;
   https?: { cert: Buffer; key: Buffer };
+  /** Members a group's member list reads at a time (default 1,000); tests make it small to see several chunks. */
+  memberChunkSize?: number;
+  /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
 }
 
 export interface RosterApp {
@@ -40,22 +50,30 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
   const { db, dialect } = options.connection;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit,
     trustProxy: options.trustProxy ?? false,
     // RFC 7644 §3.10: resource endpoints and attribute names are case-insensitive (`/users` is `/Users`).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 200 },
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestId,
+    // While draining, requests that still arrive on open connections are served (with `Connection: close`) rather
+    // than refused, and /readyz says why the instance is leaving.
+    return503OnClosing: false,
+    // Errors Fastify meets before routing (a malformed percent-encoding in the URL) get a SCIM error body too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendScimError(request, reply, error),
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
     ...(options.https ? { https: options.https } : {}),
   } as FastifyServerOptions);
   const directories = new DirectoryService(new DirectoryStore(db));
-  const resources = new ResourceStore(db, dialect, sqliteJson);
+  const resources = new ResourceStore(db, dialect, jsonSqlFor(dialect), options.memberChunkSize);
   const provisioningLog = new ProvisioningLogStore(db, (error) => app.log.error({ err: error }, 'provisioning log write failed'));
 
   registerJsonBody(app, bodyLimit);
   registerProvisioningLog(app, provisioningLog);
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerRequestIdHeader(app);
+  registerMetrics(app, { poolStats: () => options.connection.poolStats(), token: options.metricsToken });
+  registerHealthRoutes(app, db, registerDraining(app));
   await app.register(scimRoutes, {
     prefix: '/scim/v2/:directoryId',
     scim: new ScimService(directories, resources),
