@@ -72,6 +72,22 @@ describe('per-directory attribute rules', () => {
     assert.equal((await roster.request(free, 'POST', '/Users', person('second.owner', { emails: [{ type: 'work', value: 'first.owner@contoso.com' }] }))).status, 201, 'without the rule, emails may repeat');
   });
 
+  test('unique externalId: a second user with the same externalId is 409, another casing is another id', async () => {
+    const strict = await roster.directory('entra', { uniqueExternalId: true });
+    assert.equal((await roster.request(strict, 'POST', '/Users', person('ext.first', { externalId: 'ext-1' }))).status, 201);
+    const clash = await roster.request(strict, 'POST', '/Users', person('ext.second', { externalId: 'ext-1' }));
+    assert.equal(clash.status, 409);
+    assert.equal(clash.body.scimType, 'uniqueness');
+    assert.match(clash.body.detail, /externalId/);
+    // externalId is caseExact (RFC 7643 §3.1).
+    assert.equal((await roster.request(strict, 'POST', '/Users', person('ext.third', { externalId: 'EXT-1' }))).status, 201);
+    const renamed = await roster.request(strict, 'GET', `/Users?filter=${encodeURIComponent('userName eq "ext.third"')}`);
+    const patch = await roster.request(strict, 'PATCH', `/Users/${renamed.body.Resources[0].id}`, patchOp({ op: 'replace', path: 'externalId', value: 'ext-1' }));
+    assert.equal(patch.status, 409, 'a PATCH may not take another user\'s externalId either');
+    assert.equal((await roster.request(dir, 'POST', '/Users', person('ext.fourth', { externalId: 'ext-1' }))).status, 201, 'directories are separate');
+    assert.equal((await roster.request(dir, 'POST', '/Users', person('ext.fifth', { externalId: 'ext-1' }))).status, 201, 'without the rule, externalIds may repeat');
+  });
+
   test('rules naming unknown attributes are refused when saved', async () => {
     await assert.rejects(roster.roster.directories.setRules(dir.id, { required: ['nmae.givenName'] }), /nmae\.givenName/);
   });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { isStorableText } from '../src/scim/storable-text.ts';
 import { ENTERPRISE, GROUP_SCHEMA, PATCH_SCHEMA, TestRoster, USER_SCHEMA, userBody, type DirectoryHandle, type ScimResponse } from './support/roster.ts';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -287,7 +288,8 @@ describe('client input never causes a 500', () => {
         const res = await roster.request(dir, method, url, body);
         const context = describeRequest(dirName, method, url, body ?? `filter=${JSON.stringify(filter)}`, res);
         assert.ok(res.status === 200 || res.status === 400, context);
-        if (res.status === 400) assertScimError(res, context, 'invalidFilter');
+        // A body holding U+0000 or a lone surrogate is refused before its filter is read.
+        if (res.status === 400) assertScimError(res, context, body && !isStorableText(filter) ? 'invalidValue' : 'invalidFilter');
         else {
           assert.deepEqual(res.body.schemas, [LIST_SCHEMA], context);
           assert.equal(typeof res.body.totalResults, 'number', context);

@@ -55,6 +55,38 @@ describe('bad input and authentication', () => {
     }
   });
 
+  test('text no database can store (U+0000, a lone surrogate) is 400, in bodies, PATCH values and filters', async () => {
+    for (const body of ['{"schemas":[],"userName":"nul\\u0000"}', '{"schemas":[],"userName":"half\\ud800"}', '{"schemas":[],"userName":"ok","title":"\\uDC00x"}']) {
+      assertScimError(await roster.request(dir, 'POST', '/Users', body), 400, 'invalidValue');
+    }
+    const user = (await roster.request(dir, 'POST', '/Users', userBody('escapes \u00e9 \ud83d\ude00'))).body;
+    assert.equal(user.userName, 'escapes é 😀', 'escaped characters, a whole surrogate pair included, are fine');
+    assertScimError(await roster.request(dir, 'PATCH', `/Users/${user.id}`, '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"\\u0000"}]}'), 400, 'invalidValue');
+    for (const filter of ['userName eq "\\u0000"', 'userName eq "\u0000"', 'externalId eq a\u0000b']) {
+      assertScimError(await roster.request(dir, 'GET', `/Users?filter=${encodeURIComponent(filter)}`), 400, 'invalidFilter');
+    }
+    // The directory still answers filters that read documents: nothing unstorable got in.
+    assert.equal((await roster.request(dir, 'GET', `/Users?filter=${encodeURIComponent('title pr')}`)).status, 200);
+  });
+
+  test('ids holding %00 are 404 (401 for a directory id), a malformed URL a 400 SCIM error', async () => {
+    assertScimError(await roster.request(dir, 'GET', '/Users/%00'), 404);
+    assertScimError(await roster.request(dir, 'DELETE', '/Groups/a%00b'), 404);
+    assertScimError(await roster.request({ ...dir, base: '/scim/v2/%00' }, 'GET', '/Users'), 401);
+    assertScimError(await roster.request(dir, 'GET', '/Users/%ED%A0%80'), 400, 'invalidSyntax');
+  });
+
+  test('values of indexed attributes above 1,024 bytes are 400 invalidValue, on create and on PATCH', async () => {
+    assertScimError(await roster.request(dir, 'POST', '/Users', userBody('é'.repeat(513))), 400, 'invalidValue');
+    assertScimError(await roster.request(dir, 'POST', '/Users', userBody('long-ext', { externalId: 'x'.repeat(1025) })), 400, 'invalidValue');
+    assertScimError(await roster.request(dir, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'g'.repeat(3000) }), 400, 'invalidValue');
+    const user = await roster.request(dir, 'POST', '/Users', userBody('x'.repeat(1024)));
+    assert.equal(user.status, 201, 'exactly 1,024 bytes is accepted');
+    const patched = await roster.request(dir, 'PATCH', `/Users/${user.body.id}`, patchOp({ op: 'replace', path: 'emails', value: [{ value: `${'m'.repeat(1100)}@contoso.com` }] }));
+    assertScimError(patched, 400, 'invalidValue');
+    assert.match(patched.body.detail, /email is longer than 1024 bytes/);
+  });
+
   test('a wrong value type is 400 invalidValue; a missing userName too', async () => {
     assertScimError(await roster.request(dir, 'POST', '/Users', userBody('typed', { active: 'maybe' })), 400, 'invalidValue');
     assertScimError(await roster.request(dir, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], displayName: 'No Name' }), 400, 'invalidValue');

@@ -13,6 +13,11 @@ export interface AttributeRules {
   required?: string[];
   /** No two users of the directory may share an email (primary, else first); enforced by a unique index. */
   uniqueEmail?: boolean;
+  /**
+   * No two users of the directory may share an externalId; enforced by a unique index. Off by default: Entra's
+   * default mapping fills externalId from mailNickname, which a tenant does not always keep unique.
+   */
+  uniqueExternalId?: boolean;
   /** Allowed values per path, e.g. `{ "userType": ["Premium", "Standard"], "roles.value": ["Admin", "User"] }`. */
   allowedValues?: Record<string, string[]>;
   /** Values set when the attribute is absent, e.g. `{ "userType": "Standard" }`. */

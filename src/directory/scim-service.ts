@@ -2,12 +2,13 @@ import type { Filter } from '../scim/filter/ast.ts';
 import { parseFilter } from '../scim/filter/parse-filter.ts';
 import { badRequest, notFound, preconditionFailed, ScimError } from '../scim/messages/error.ts';
 import type { ListRequest, Projection } from '../scim/messages/list-request.ts';
+import { StreamedArray } from '../scim/messages/streamed-json.ts';
 import { applyPatch } from '../scim/patch/apply-patch.ts';
 import type { ScimDocument } from '../scim/resource/document.ts';
 import { changedAttributes } from '../scim/resource/changed-attributes.ts';
 import { normalizeResource } from '../scim/resource/normalize-resource.ts';
-import { etagOf, outputResource } from '../scim/resource/output-resource.ts';
-import { parseAttributeList, projectResource, wantsAttribute } from '../scim/resource/project-resource.ts';
+import { etagOf, outputMember, outputResource, withMembers } from '../scim/resource/output-resource.ts';
+import { parseAttributeList, projectResource, projectValues, type ValuesProjection, wantsAttribute } from '../scim/resource/project-resource.ts';
 import { type ExtensionAttribute, ResourceSchema, type ResourceTypeName } from '../scim/schema/resource-schema.ts';
 import type { DirectoryRecord } from '../store/directory-store.ts';
 import type { StoredResource } from '../store/resource-row.ts';
@@ -27,6 +28,7 @@ export interface DirectoryContext {
 
 /** A resource as the HTTP layer sends it. */
 export interface ResourceReply {
+  /** A group's `members` in it are a StreamedArray, read as jsonPieces writes the body. */
   body: Record<string, unknown>;
   etag: string;
   /** userName or displayName, for the provisioning log. */
@@ -198,7 +200,8 @@ export class ScimService {
   }
 
   private writeOptions(ctx: DirectoryContext) {
-    return { uniqueEmail: this.directories.settings(ctx.directory).rules?.uniqueEmail === true };
+    const rules = this.directories.settings(ctx.directory).rules;
+    return { uniqueEmail: rules?.uniqueEmail === true, uniqueExternalId: rules?.uniqueExternalId === true };
   }
 
   /** Records custom extension attributes seen for the first time, so /Schemas lists them from now on. */
@@ -209,25 +212,40 @@ export class ScimService {
   }
 
   /**
-   * Shapes stored resources into replies, loading computed attributes (members, groups) for all of them at once,
-   * and only when the projection asks for them: `excludedAttributes=members` never reads a membership row.
+   * Shapes stored resources into replies, loading computed attributes only when the projection asks for them:
+   * `excludedAttributes=members` never reads a membership row. A User's `groups` are loaded for all of them at
+   * once; a Group's `members` are left to be read while the reply is written (memberList) — in a list, one group
+   * after the other, so a page of large groups holds one chunk of members at a time too.
    */
   private async reply(ctx: DirectoryContext, type: ResourceTypeName, stored: StoredResource[], projection: Projection): Promise<ResourceReply[]> {
     const schema = ctx.schemas[type];
     const attributes = parseAttributeList(projection.attributes, schema);
     const excluded = parseAttributeList(projection.excludedAttributes, schema);
-    const ids = stored.map((s) => s.id);
-    const members = type === 'Group' && wantsAttribute('members', schema, attributes, excluded) ? await this.store.members(ids) : undefined;
-    const groups = type === 'User' && wantsAttribute('groups', schema, attributes, excluded) ? await this.store.groupsOf(ids) : undefined;
+    const projects = attributes.length > 0 || excluded.length > 0;
+    const withMemberList = type === 'Group' && wantsAttribute('members', schema, attributes, excluded);
+    const memberProjection = withMemberList && projects ? projectValues('members', schema, attributes, excluded) : undefined;
+    const groups = type === 'User' && wantsAttribute('groups', schema, attributes, excluded) ? await this.store.groupsOf(stored.map((s) => s.id)) : undefined;
     const endpoint = type === 'User' ? 'Users' : 'Groups';
     return stored.map((s) => {
-      const full = outputResource(
-        schema,
-        { ...s, location: `${ctx.baseUrl}/${endpoint}/${s.id}`, members: members?.get(s.id), groups: groups?.get(s.id) },
-        ctx.baseUrl,
-      );
-      const body = attributes.length || excluded.length ? projectResource(full, schema, attributes, excluded) : full;
+      const full = outputResource(schema, { ...s, location: `${ctx.baseUrl}/${endpoint}/${s.id}`, groups: groups?.get(s.id) }, ctx.baseUrl);
+      const projected = projects ? projectResource(full, schema, attributes, excluded) : full;
+      const body = withMemberList ? withMembers(projected, this.memberList(ctx, s.id, memberProjection)) : projected;
       return { body, etag: etagOf(s.version), label: labelOf(s.doc) };
     });
+  }
+
+  /**
+   * A group's `members` as a reply writes them: read a chunk at a time only once the reply is written (never for a
+   * 304), each chunk output and projected as the whole list would be, so nothing holds more than one chunk.
+   */
+  private memberList(ctx: DirectoryContext, groupId: string, projection: ValuesProjection | undefined): StreamedArray {
+    const store = this.store;
+    async function* chunks() {
+      for await (const chunk of store.members(groupId)) {
+        const members = chunk.map((member) => outputMember(member, ctx.baseUrl));
+        yield projection ? projection.values(members) : members;
+      }
+    }
+    return new StreamedArray(chunks(), projection ? !projection.keptWhenEmpty : false);
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { DirectoryService } from '../directory/directory-service.ts';
 import type { DirectoryRecord } from '../store/directory-store.ts';
 import { ScimError } from '../scim/messages/error.ts';
+import { isStorableText } from '../scim/storable-text.ts';
 
 /** How often a token's "last used" time is written: often enough for an admin, rare enough for the hot path. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -48,7 +49,7 @@ export class BearerAuth {
   }
 
   private async lookup(request: FastifyRequest, directoryId: string, token: string | undefined): Promise<Omit<Session, 'expires'>> {
-    const directory = await this.directories.get(directoryId);
+    const directory = isStorableText(directoryId) ? await this.directories.get(directoryId) : undefined;
     if (directory) request.provisioning.directoryId = directory.id;
     const found = directory && token ? await this.directories.authenticate(directory.id, token) : undefined;
     if (!directory || !found) {

@@ -22,7 +22,8 @@ export function toScimError(error: unknown): ScimError {
 export function sendScimError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const scimError = toScimError(error);
   if (scimError.status >= 500) request.log.error({ err: error }, 'request failed');
-  request.provisioning.error = scimError.detail;
+  // Null for an error Fastify met before any hook ran (a malformed URL): such a request is not a SCIM request.
+  if (request.provisioning) request.provisioning.error = scimError.detail;
   if (scimError.status === 401) reply.header('www-authenticate', 'Bearer realm="roster", error="invalid_token"');
   return reply.code(scimError.status).type(SCIM_CONTENT_TYPE).send(scimError.toJSON());
 }

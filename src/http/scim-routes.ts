@@ -6,8 +6,10 @@ import { listResponse } from '../scim/messages/list-response.ts';
 import { resourceType, schemaResource, serviceProviderConfig } from '../scim/schema/discovery.ts';
 import type { ResourceTypeName } from '../scim/schema/resource-schema.ts';
 import { SEARCH_REQUEST_SCHEMA } from '../scim/schema/urns.ts';
+import { isStorableText } from '../scim/storable-text.ts';
 import type { BearerAuth } from './bearer-auth.ts';
 import { SCIM_CONTENT_TYPE, sendScimError } from './scim-error-reply.ts';
+import { sendScimJson } from './send-scim-json.ts';
 
 export interface ScimRoutesOptions {
   scim: ScimService;
@@ -39,6 +41,8 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
 
   app.addHook('preHandler', async (request: ScimRequest) => {
     const directory = await auth.authenticate(request, request.params.directoryId);
+    // A percent-encoded %00 (or a lone surrogate) names nothing: no database can even hold it as an id.
+    if (request.params.id !== undefined && !isStorableText(request.params.id)) throw notFound('no resource with that id');
     const origin = options.publicUrl ?? `${request.protocol}://${request.host}`;
     request.directoryContext = await scim.context(directory, `${origin.replace(/\/+$/, '')}/scim/v2/${directory.id}`);
   });
@@ -51,7 +55,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     request.provisioning.label = resource.label;
     const meta = resource.body.meta as { location?: string } | undefined;
     if (status === 201 && meta?.location) reply.header('location', meta.location);
-    return send(reply.header('etag', resource.etag), status, resource.body);
+    return sendScimJson(request, reply.header('etag', resource.etag), status, resource.body);
   };
   const ifMatch = (request: ScimRequest) => request.headers['if-match'];
 
@@ -89,7 +93,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
   const list = async (request: ScimRequest, reply: FastifyReply, type: ResourceTypeName, params: ListRequest) => {
     request.provisioning.resourceType = type;
     const page = await scim.list(request.directoryContext, type, params);
-    return send(reply, 200, listResponse(page.totalResults, params.startIndex, page.resources));
+    return sendScimJson(request, reply, 200, listResponse(page.totalResults, params.startIndex, page.resources));
   };
 
   for (const [path, type] of ENDPOINTS) {
@@ -137,7 +141,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     const groupStart = Math.max(1, params.startIndex - users.totalResults);
     const groups = await listOrNothing(scim, ctx, 'Group', { ...params, startIndex: groupStart, count: Math.max(0, params.count - usersOnPage) });
     if (users.failed && groups.failed) throw users.failed;
-    return send(reply, 200, listResponse(users.totalResults + groups.totalResults, params.startIndex, [...users.resources, ...groups.resources]));
+    return sendScimJson(request, reply, 200, listResponse(users.totalResults + groups.totalResults, params.startIndex, [...users.resources, ...groups.resources]));
   });
 }
 

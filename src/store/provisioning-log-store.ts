@@ -59,7 +59,8 @@ export class ProvisioningLogStore {
     await this.flush();
     let select = this.db.selectFrom('provisioning_log').selectAll();
     if (query.directoryId) select = select.where('directory_id', '=', query.directoryId);
-    if (query.failedOnly) select = select.where('status', '>=', 400);
+    // A response that failed after its status line went out (a streamed group) keeps its 200 but records the error.
+    if (query.failedOnly) select = select.where((eb) => eb.or([eb('status', '>=', 400), eb('error', 'is not', null)]));
     const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
     return rows.reverse();
   }

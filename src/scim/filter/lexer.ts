@@ -3,6 +3,8 @@
  * a parenthesis or a quote: attribute paths (`urn:…:2.0:User:manager.value`), operators, keywords, numbers, Entra's
  * unquoted values and the `.value` after a value path's `]` are all words; the parser decides what each one means.
  */
+import { isStorableText } from '../storable-text.ts';
+
 export type Token =
   | { kind: '(' | ')' | '[' | ']' | 'end'; start: number }
   | { kind: 'word'; text: string; start: number }
@@ -27,6 +29,8 @@ const endsWord = (c: number) =>
   isSpace(c) || c === QUOTE || c === OPEN_PAREN || c === CLOSE_PAREN || c === OPEN_BRACKET || c === CLOSE_BRACKET;
 
 export function tokenize(text: string, fail: SyntaxErrorReporter): Token[] {
+  // A percent-encoded %00 in the query reaches here as U+0000: no attribute or value can hold it.
+  if (!isStorableText(text)) fail('the filter holds U+0000 or a lone surrogate', 0);
   const tokens: Token[] = [];
   const length = text.length;
   let i = 0;
@@ -67,9 +71,11 @@ export function tokenize(text: string, fail: SyntaxErrorReporter): Token[] {
 
 /** JSON.parse gives exactly JSON's escape rules (\" \\ \/ \b \f \n \r \t \uXXXX) and rejects raw control characters. */
 function decodeString(literal: string, start: number, fail: SyntaxErrorReporter): string {
+  let value: string;
   try {
-    return JSON.parse(literal) as string;
+    value = JSON.parse(literal) as string;
   } catch {
     return fail('invalid string (a bad escape or a raw control character)', start);
   }
+  return isStorableText(value) ? value : fail('invalid string (U+0000 or a lone surrogate)', start);
 }

@@ -10,8 +10,6 @@ export interface ResourceOutput {
   lastModified: string;
   /** `{base}/Users/{id}` or `{base}/Groups/{id}`. */
   location: string;
-  /** Group `members`, when loaded (never for `excludedAttributes=members`). */
-  members?: Array<{ value: string; type: string; display?: string }>;
   /** User `groups`, when loaded. */
   groups?: Array<{ value: string; display: string }>;
 }
@@ -21,14 +19,12 @@ export const etagOf = (version: number): string => `W/"${version}"`;
 
 /**
  * Builds the SCIM JSON of a resource. `schemas` lists the core schema and every extension the document holds,
- * including custom URNs the client never listed itself.
+ * including custom URNs the client never listed itself. A group's members are not here: they are read and written
+ * a chunk at a time (outputMember, withMembers).
  */
 export function outputResource(schema: ResourceSchema, resource: ResourceOutput, baseUrl: string): Record<string, unknown> {
   const schemas = [schema.core.id, ...Object.keys(resource.doc).filter((key) => /^urn:/i.test(key))];
   const out: Record<string, unknown> = { schemas, id: resource.id, ...resource.doc };
-  if (resource.members) {
-    out.members = resource.members.map((m) => ({ ...m, $ref: `${baseUrl}/${m.type === 'Group' ? 'Groups' : 'Users'}/${m.value}` }));
-  }
   if (resource.groups) {
     out.groups = resource.groups.map((g) => ({ ...g, $ref: `${baseUrl}/Groups/${g.value}`, type: 'direct' }));
   }
@@ -40,4 +36,15 @@ export function outputResource(schema: ResourceSchema, resource: ResourceOutput,
     version: etagOf(resource.version),
   };
   return out;
+}
+
+/** One of a group's members as the group returns it. */
+export function outputMember(member: { value: string; type: string; display?: string }, baseUrl: string): Record<string, unknown> {
+  return { ...member, $ref: `${baseUrl}/${member.type === 'Group' ? 'Groups' : 'Users'}/${member.value}` };
+}
+
+/** `resource` (built by outputResource, maybe projected) with `members` in their place: after the document's attributes, before `meta`. */
+export function withMembers(resource: Record<string, unknown>, members: unknown): Record<string, unknown> {
+  const { meta, ...attributes } = resource;
+  return meta === undefined ? { ...attributes, members } : { ...attributes, members, meta };
 }

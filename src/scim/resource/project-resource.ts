@@ -53,6 +53,29 @@ export function projectResource(
   return (drop(projected, selectionOf(dropped, schema)) as JsonObject | undefined) ?? {};
 }
 
+/** How `attributes` / `excludedAttributes` shape the values of one multi-valued attribute, a part at a time. */
+export interface ValuesProjection {
+  /** The projected values of a part, in order; a value left with nothing is dropped. */
+  values(part: readonly unknown[]): unknown[];
+  /** Whether the attribute is still returned (`[]`) when no value is left, or left out. */
+  keptWhenEmpty: boolean;
+}
+
+/**
+ * The projection projectResource applies to a multi-valued attribute, for values that arrive in parts (a group's
+ * members, read and written a chunk at a time): the parts' projected values, joined, are what projectResource gives
+ * for the whole array, which it projects value by value. `name` is a core attribute.
+ */
+export function projectValues(
+  name: string,
+  schema: ResourceSchema,
+  attributes: readonly AttributePath[],
+  excluded: readonly AttributePath[],
+): ValuesProjection {
+  const project = (values: readonly unknown[]) => projectResource({ [name]: values }, schema, attributes, excluded)[name] as unknown[] | undefined;
+  return { values: (part) => project(part) ?? [], keptWhenEmpty: project([]) !== undefined };
+}
+
 /**
  * Whether a response needs Group `members` or User `groups`, so the caller can skip loading them — a group's
  * members can be the bulk of the work, and Entra reads groups with `excludedAttributes=members`.
