@@ -19,7 +19,7 @@ describe('the roster command', () => {
   test('directory create --json, serve, Test connection, token rotation and the log', async () => {
     const stdout = await roster('directory', 'create', '--name', 'Contoso', '--provider', 'entra', '--json', '--public-url', 'https://roster.example.com');
     const created = JSON.parse(stdout);
-    assert.deepEqual(Object.keys(created).sort(), ['id', 'name', 'tenantUrl', 'token']);
+    assert.deepEqual(Object.keys(created).sort(), ['id', 'name', 'organizationId', 'tenantUrl', 'token']);
     assert.equal(created.tenantUrl, `https://roster.example.com/scim/v2/${created.id}`);
 
     const server = await RosterProcess.start(database);

@@ -102,7 +102,7 @@ describe(`a Roster instance killed with SIGKILL during an initial sync (${testDi
       const db = connection.db;
       const users = await db.selectFrom('users').select(['id', 'user_name']).where('directory_id', '=', directory.id).execute();
       const groups = await db.selectFrom('groups').select(['id', 'display_name']).where('directory_id', '=', directory.id).execute();
-      const changes = await db.selectFrom('changes').select(['seq', 'resource_id', 'kind']).where('directory_id', '=', directory.id).orderBy('seq').execute();
+      const changes = await db.selectFrom('changes').select(['seq', 'resource_id', 'type']).where('directory_id', '=', directory.id).orderBy('seq').execute();
       const counters = await db.selectFrom('directories').select(['change_seq', 'user_count', 'group_count']).where('id', '=', directory.id).executeTakeFirstOrThrow();
 
       // Unanswered requests may or may not have committed, but only as a whole.
@@ -116,7 +116,7 @@ describe(`a Roster instance killed with SIGKILL during an initial sync (${testDi
       assert.equal(Number(counters.group_count), groups.length, 'the group counter matches the rows');
       assert.deepEqual(changes.map((c) => Number(c.seq)), Array.from({ length: changes.length }, (_, i) => i + 1), 'the change log is gap-free');
       assert.equal(Number(counters.change_seq), changes.length);
-      const created = new Set(changes.filter((c) => c.kind === 'created').map((c) => c.resource_id));
+      const created = new Set(changes.filter((c) => c.type.endsWith('.created')).map((c) => c.resource_id));
       assert.ok([...users, ...groups].every((r) => created.has(r.id)), 'every stored resource has its change record');
       assert.equal(created.size, users.length + groups.length, 'and every change record its resource');
     } finally {

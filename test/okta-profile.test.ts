@@ -140,10 +140,10 @@ describe('Okta profile', () => {
       const user = await getUser(id);
       assert.equal(user.active, true);
       assert.equal(user.name.middleName, undefined, 'the POST body is the whole new state');
-      const changes = await roster.db.selectFrom('changes').select('kind').where('resource_id', '=', id).orderBy('seq').execute();
+      const changes = await roster.db.selectFrom('changes').select('type').where('resource_id', '=', id).orderBy('seq').execute();
       assert.deepEqual(
-        changes.map((c) => c.kind),
-        ['created', 'updated', 'updated', 'updated'],
+        changes.map((c) => c.type),
+        ['dsync.user.created', 'dsync.user.updated', 'dsync.user.deactivated', 'dsync.user.reactivated'],
         'the change log records an update, not a second create',
       );
     });

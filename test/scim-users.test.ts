@@ -176,15 +176,16 @@ describe('SCIM /Users', () => {
     await roster.request(audit, 'DELETE', `/Users/${created.id}`);
     const changes = await roster.db.selectFrom('changes').selectAll().where('directory_id', '=', audit.id).orderBy('seq').execute();
     assert.deepEqual(
-      changes.map((c) => [Number(c.seq), c.kind]),
+      changes.map((c) => [Number(c.seq), c.type]),
       [
-        [1, 'created'],
-        [2, 'updated'],
-        [3, 'deleted'],
+        [1, 'dsync.directory.activated'],
+        [2, 'dsync.user.created'],
+        [3, 'dsync.user.updated'],
+        [4, 'dsync.user.deleted'],
       ],
       'a PATCH that changes nothing records nothing',
     );
-    assert.deepEqual(JSON.parse(changes[1]!.attributes), ['displayName']);
-    assert.equal(JSON.parse(changes[1]!.after!).displayName, 'Logged');
+    assert.deepEqual(JSON.parse(changes[2]!.attributes), ['displayName']);
+    assert.equal(JSON.parse(changes[2]!.data).user.displayName, 'Logged');
   });
 });

@@ -134,15 +134,16 @@ directory
   .description('create a directory and its first Secret Token')
   .requiredOption('--name <name>', 'a name for the directory, e.g. the customer')
   .addOption(new Option('--provider <provider>', 'the identity provider').choices([...PROVIDERS]).default('entra'))
+  .option('--organization <id>', 'the organization it belongs to (default: a new organization of the same name)')
   .addOption(databaseOption())
   .addOption(publicUrlOption())
-  .option('--json', 'print one JSON object {"id","name","tenantUrl","token"}')
+  .option('--json', 'print one JSON object {"id","organizationId","name","tenantUrl","token"}')
   .action(async (opts) =>
     withServices(opts.database, async (directories) => {
-      const { directory: created, token } = await directories.create(opts.name, opts.provider);
+      const { directory: created, token } = await directories.create(opts.name, opts.provider, opts.organization);
       const url = tenantUrl(opts.publicUrl, created.id);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ id: created.id, name: created.name, tenantUrl: url, token })}\n`);
+        process.stdout.write(`${JSON.stringify({ id: created.id, organizationId: created.organizationId, name: created.name, tenantUrl: url, token })}\n`);
         return;
       }
       const suffix = created.provider === 'entra' ? '?aadOptscim062020' : '';
@@ -164,6 +165,7 @@ directory
     withServices(opts.database, async (directories) => {
       const list = (await directories.list()).map((d) => ({
         id: d.id,
+        organization: d.organizationId,
         name: d.name,
         provider: d.provider,
         tenantUrl: tenantUrl(opts.publicUrl, d.id),
@@ -173,6 +175,17 @@ directory
       }));
       if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       else printTable(list);
+    }),
+  );
+directory
+  .command('delete')
+  .description('delete a directory: its users, groups and tokens go; its events stay until retention')
+  .argument('<id>', 'the directory')
+  .addOption(databaseOption())
+  .action(async (id, opts) =>
+    withServices(opts.database, async (directories) => {
+      await directories.delete(id);
+      process.stdout.write(`Directory ${id} deleted.\n`);
     }),
   );
 directory

@@ -20,6 +20,10 @@ export interface CreatedDirectory {
 
 export class DirectoryError extends Error {}
 
+function fail(message: string): never {
+  throw new DirectoryError(message);
+}
+
 /** Directories, their Secret Tokens and settings: what the CLI (and later the admin API) manage. */
 export class DirectoryService {
   private readonly changeListeners: Array<() => void> = [];
@@ -49,11 +53,18 @@ export class DirectoryService {
     return directory;
   }
 
-  async create(name: string, provider: string = 'entra'): Promise<CreatedDirectory> {
+  /**
+   * Creates a directory in `organizationId`, or, without one, in a new organization of the same name (a customer
+   * with one identity provider needs no more).
+   */
+  async create(name: string, provider: string = 'entra', organizationId?: string): Promise<CreatedDirectory> {
     if (!name.trim()) throw new DirectoryError('a directory needs a name');
     if (!isProvider(provider)) throw new DirectoryError(`provider must be one of ${PROVIDERS.join(', ')}`);
     const id = randomUUID();
-    await this.store.create({ id, name: name.trim(), provider, settings: {} });
+    const organization = organizationId
+      ? { ...((await this.store.organization(organizationId)) ?? fail(`no organization with id ${organizationId}`)), isNew: false }
+      : { id: randomUUID(), name: name.trim(), isNew: true };
+    await this.store.create({ id, name: name.trim(), provider, settings: {} }, organization);
     const { token } = await this.createToken(id);
     return { directory: await this.require(id), token };
   }
@@ -97,6 +108,16 @@ export class DirectoryService {
 
   markActivated(directoryId: string): Promise<void> {
     return this.store.markActivated(directoryId);
+  }
+
+  /** Deletes the directory and its users, groups and tokens; its SCIM endpoint answers 401 from then on. */
+  async delete(directoryId: string): Promise<void> {
+    if (!(await this.store.delete(directoryId))) throw new DirectoryError(`no directory with id ${directoryId}`);
+    this.changed();
+  }
+
+  organizations(): Promise<Array<{ id: string; name: string; createdAt: string }>> {
+    return this.store.organizations();
   }
 
   settings(directory: DirectoryRecord): DirectorySettings {

@@ -1,18 +1,20 @@
 import type { Insertable, Kysely } from 'kysely';
-import type { ResourceTypeName } from '../scim/schema/resource-schema.ts';
+import type { EventType } from '../events/event-type.ts';
 import type { ChangeTable, Database } from './database.ts';
 import { parameters, PreparedQuery } from './prepared-query.ts';
 
-export type ChangeKind = 'created' | 'updated' | 'deleted' | 'members_added' | 'members_removed';
-
+/** One change, and the event that tells the host app about it. */
 export interface ChangeEntry {
-  resourceType: ResourceTypeName;
+  type: EventType;
+  resourceType: 'User' | 'Group' | 'Directory';
+  /** The user, group or directory; the group for a membership change. */
   resourceId: string;
-  kind: ChangeKind;
-  /** Attribute names that changed, or member ids for membership changes. */
+  /** The user a membership change adds or removes. */
+  memberId?: string;
+  /** Attribute names an update changed; empty otherwise. */
   attributes: string[];
-  before: unknown;
-  after: unknown;
+  /** The event's data: the objects it is about (event-objects.ts). */
+  data: Record<string, unknown>;
 }
 
 /** Counter deltas that ride along with the sequence bump, so a write touches the directory row once. */
@@ -22,8 +24,9 @@ export interface CountDelta {
 }
 
 /**
- * Appends change records inside the caller's transaction. Sequence numbers come from the directory row's counter,
- * bumped in the same transaction: the row lock makes them gap-free and ordered per directory on every dialect.
+ * Appends change records — the event outbox — inside the caller's transaction, so a change and its event exist
+ * together or not at all. Sequence numbers come from the directory row's counter, bumped in the same transaction:
+ * the row lock makes them gap-free and ordered by commit per directory, on every dialect.
  */
 export class ChangeLog {
   private readonly bump: PreparedQuery<{ directory: string; changes: number; users: number; groups: number }, { change_seq: number }>;
@@ -53,16 +56,17 @@ export class ChangeLog {
       await this.insert.execute(trx, {
         directory_id: directoryId,
         seq: first + i,
+        event_id: `evt_${crypto.randomUUID().replaceAll('-', '')}`,
+        type: entry.type,
         resource_type: entry.resourceType,
         resource_id: entry.resourceId,
-        kind: entry.kind,
+        member_id: entry.memberId ?? null,
         attributes: JSON.stringify(entry.attributes),
-        before: entry.before === undefined ? null : JSON.stringify(entry.before),
-        after: entry.after === undefined ? null : JSON.stringify(entry.after),
+        data: JSON.stringify(entry.data),
         created_at: now,
       });
     }
   }
 }
 
-const CHANGE_COLUMNS = ['directory_id', 'seq', 'resource_type', 'resource_id', 'kind', 'attributes', 'before', 'after', 'created_at'] as const;
+const CHANGE_COLUMNS = ['directory_id', 'seq', 'event_id', 'type', 'resource_type', 'resource_id', 'member_id', 'attributes', 'data', 'created_at'] as const;

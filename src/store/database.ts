@@ -6,6 +6,12 @@ import type { Generated } from 'kysely';
  * answered from `doc`.
  */
 export interface Database {
+  organizations: OrganizationTable;
+  api_keys: ApiKeyTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_cursors: WebhookCursorTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
   directories: DirectoryTable;
   tokens: TokenTable;
   users: UserTable;
@@ -30,6 +36,78 @@ export interface DirectoryTable {
   created_at: string;
   /** When the IdP's first authenticated request arrived ("Test connection"). */
   activated_at: string | null;
+  /** Null only in a database migrated while the row was being written; every directory has an organization. */
+  organization_id: string | null;
+  /** Set when the directory is deleted: it no longer answers SCIM requests. */
+  deleted_at: string | null;
+}
+
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  /** Null for a global key. */
+  organization_id: string | null;
+  /** Hex SHA-256 of the whole key; the key itself is never stored. */
+  hash: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  organization_id: string;
+  /** Null: every directory of the organization. */
+  directory_id: string | null;
+  url: string;
+  description: string | null;
+  /** JSON array of event types; empty means all. */
+  event_types: string;
+  /** The signing secret, encrypted at rest. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  /** 1 or 0. */
+  enabled: number;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookCursorTable {
+  endpoint_id: string;
+  directory_id: string;
+  /** The last event sequence number of the directory enqueued for the endpoint. */
+  seq: number;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  directory_id: string;
+  seq: number;
+  status: 'pending' | 'succeeded' | 'failed' | 'cancelled';
+  attempts: number;
+  next_attempt_at: string;
+  lease_expires_at: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: string;
+  at: string;
+  status_code: number | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
 }
 
 export interface TokenTable {
@@ -98,14 +176,19 @@ export interface ExtensionAttributeTable {
 export interface ChangeTable {
   directory_id: string;
   seq: number;
-  resource_type: 'User' | 'Group';
+  /** The event's id: stable across deliveries (the `webhook-id`), so receivers dedupe by it. */
+  event_id: string;
+  /** The event type, e.g. `dsync.user.created` (src/events/event-type.ts). */
+  type: string;
+  resource_type: 'User' | 'Group' | 'Directory';
+  /** The user, group or directory the event is about; the group for membership events. */
   resource_id: string;
-  /** created | updated | deleted | members_added | members_removed */
-  kind: string;
-  /** JSON array of the attribute names that changed (or member ids for membership changes). */
+  /** The user a membership event adds or removes. */
+  member_id: string | null;
+  /** JSON array of the attribute names that changed (updates only; else empty). */
   attributes: string;
-  before: string | null;
-  after: string | null;
+  /** JSON: the event's `data` (the normalized objects, with the raw SCIM resource). */
+  data: string;
   created_at: string;
 }
 

@@ -1,9 +1,16 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, DirectoryTable, TokenTable } from './database.ts';
+import type { EventType } from '../events/event-type.ts';
+import { type ChangeEntry, ChangeLog } from './change-log.ts';
 import { PreparedQuery } from './prepared-query.ts';
+
+function directoryEvent(type: EventType, directory: { id: string; name: string; provider: string }): ChangeEntry {
+  return { type, resourceType: 'Directory', resourceId: directory.id, attributes: [], data: { directory } };
+}
 
 export interface DirectoryRecord {
   id: string;
+  organizationId: string;
   name: string;
   provider: string;
   /** Parsed `settings` JSON: attribute rules and provider overrides (owned by the directory service). */
@@ -28,6 +35,8 @@ type DirectoryRow = Awaited<ReturnType<DirectoryStore['rows']>>[number];
 function toDirectory(row: DirectoryRow): DirectoryRecord {
   return {
     id: row.id,
+    // Set for every directory since organizations exist (migration 0002 gave older ones their own).
+    organizationId: row.organization_id ?? row.id,
     name: row.name,
     provider: row.provider,
     settings: JSON.parse(row.settings) as Record<string, unknown>,
@@ -44,13 +53,17 @@ export class DirectoryStore {
   private readonly byId: PreparedQuery<{ id: string }, Selectable<DirectoryTable>>;
   private readonly byHash: PreparedQuery<{ hash: string }, Pick<Selectable<TokenTable>, 'id' | 'directory_id' | 'hash' | 'revoked_at'>>;
 
+  private readonly changeLog: ChangeLog;
+
   constructor(private readonly db: Kysely<Database>) {
-    this.byId = new PreparedQuery((p) => db.selectFrom('directories').selectAll().where('id', '=', p('id')));
+    this.changeLog = new ChangeLog(db);
+    // A deleted directory is gone for every reader; only its events remain.
+    this.byId = new PreparedQuery((p) => db.selectFrom('directories').selectAll().where('id', '=', p('id')).where('deleted_at', 'is', null));
     this.byHash = new PreparedQuery((p) => db.selectFrom('tokens').select(['id', 'directory_id', 'hash', 'revoked_at']).where('hash', '=', p('hash')));
   }
 
   private rows() {
-    return this.db.selectFrom('directories').selectAll().orderBy('created_at').execute();
+    return this.db.selectFrom('directories').selectAll().where('deleted_at', 'is', null).orderBy('created_at').execute();
   }
 
   async list(): Promise<DirectoryRecord[]> {
@@ -62,20 +75,72 @@ export class DirectoryStore {
     return row && toDirectory(row);
   }
 
-  async create(directory: { id: string; name: string; provider: string; settings: Record<string, unknown> }): Promise<void> {
-    await this.db
-      .insertInto('directories')
-      .values({ ...directory, settings: JSON.stringify(directory.settings), created_at: new Date().toISOString() })
-      .execute();
+  /** Creates the directory, and its organization when `organization` is new. */
+  async create(
+    directory: { id: string; name: string; provider: string; settings: Record<string, unknown> },
+    organization: { id: string; name: string; isNew: boolean },
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      if (organization.isNew) await trx.insertInto('organizations').values({ id: organization.id, name: organization.name, created_at: now }).execute();
+      await trx
+        .insertInto('directories')
+        .values({ ...directory, organization_id: organization.id, settings: JSON.stringify(directory.settings), created_at: now })
+        .execute();
+    });
+  }
+
+  async organization(id: string): Promise<{ id: string; name: string } | undefined> {
+    return this.db.selectFrom('organizations').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+  }
+
+  async organizations(): Promise<Array<{ id: string; name: string; createdAt: string }>> {
+    const rows = await this.db.selectFrom('organizations').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
   }
 
   async saveSettings(id: string, settings: Record<string, unknown>): Promise<void> {
     await this.db.updateTable('directories').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
   }
 
-  /** Marks the first authenticated request from the IdP; later calls change nothing. */
+  /**
+   * Marks the first authenticated request from the IdP and records `dsync.directory.activated`; later calls (from
+   * this instance or another) change nothing.
+   */
   async markActivated(id: string): Promise<void> {
-    await this.db.updateTable('directories').set({ activated_at: new Date().toISOString() }).where('id', '=', id).where('activated_at', 'is', null).execute();
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('directories')
+        .set({ activated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .where('activated_at', 'is', null)
+        .returning(['id', 'name', 'provider'])
+        .executeTakeFirst();
+      if (row) await this.changeLog.append(trx, id, [directoryEvent('dsync.directory.activated', row)]);
+    });
+  }
+
+  /**
+   * Deletes a directory: its users, groups and tokens go at once (the IdP can no longer reach it), and
+   * `dsync.directory.deleted` tells the host app to drop its copies. Its events stay readable until retention.
+   */
+  async delete(id: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('directories')
+        .set({ deleted_at: new Date().toISOString(), user_count: 0, group_count: 0 })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .returning(['id', 'name', 'provider'])
+        .executeTakeFirst();
+      if (!row) return false;
+      await trx.deleteFrom('group_members').where('directory_id', '=', id).execute();
+      await trx.deleteFrom('groups').where('directory_id', '=', id).execute();
+      await trx.deleteFrom('users').where('directory_id', '=', id).execute();
+      await trx.deleteFrom('tokens').where('directory_id', '=', id).execute();
+      await this.changeLog.append(trx, id, [directoryEvent('dsync.directory.deleted', row)]);
+      return true;
+    });
   }
 
   async insertToken(token: { id: string; directoryId: string; hash: string; prefix: string }): Promise<void> {

@@ -15,9 +15,15 @@ export interface MemberRecord {
   display?: string;
 }
 
+/** A member as a membership change names it. */
+export interface MemberKey {
+  id: string;
+  type: 'User' | 'Group';
+}
+
 export interface MembershipDelta {
-  added: string[];
-  removed: string[];
+  added: MemberKey[];
+  removed: MemberKey[];
 }
 
 const memberAttributes = coreGroupSchema.attributes.find((a) => a.name === 'members')!.subAttributes!;
@@ -41,8 +47,8 @@ export class Membership {
   private readonly groupIn: PreparedQuery<{ directory: string; id: string }, { id: string }>;
   private readonly present: PreparedQuery<MemberRef, { member_id: string }>;
   private readonly insert: PreparedQuery<{ group_id: string; member_id: string; directory_id: string; member_type: string; created_at: string }, unknown>;
-  private readonly removeOne: PreparedQuery<MemberRef, { member_id: string }>;
-  private readonly removeEvery: PreparedQuery<GroupRef, { member_id: string }>;
+  private readonly removeOne: PreparedQuery<MemberRef, { member_id: string; member_type: 'User' | 'Group' }>;
+  private readonly removeEvery: PreparedQuery<GroupRef, { member_id: string; member_type: 'User' | 'Group' }>;
   private readonly membersAfter: PreparedQuery<
     GroupRef & { after: string; limit: number },
     { member_id: string; member_type: 'User' | 'Group'; display: string | null }
@@ -73,9 +79,9 @@ export class Membership {
         .onConflict((oc) => oc.doNothing()),
     );
     this.removeOne = new PreparedQuery((p) =>
-      db.deleteFrom('group_members').where('group_id', '=', p('group')).where('member_id', '=', p('member')).returning('member_id'),
+      db.deleteFrom('group_members').where('group_id', '=', p('group')).where('member_id', '=', p('member')).returning(['member_id', 'member_type']),
     );
-    this.removeEvery = new PreparedQuery((p) => db.deleteFrom('group_members').where('group_id', '=', p('group')).returning('member_id'));
+    this.removeEvery = new PreparedQuery((p) => db.deleteFrom('group_members').where('group_id', '=', p('group')).returning(['member_id', 'member_type']));
     // One chunk of a group's members, keyset-paged: the primary key (group_id, member_id) holds them in this order,
     // so each chunk is one index range that starts where the last one ended, however deep into the group it is.
     this.membersAfter = new PreparedQuery((p) =>
@@ -100,12 +106,12 @@ export class Membership {
     this.leaveAll = new PreparedQuery((p) => db.deleteFrom('group_members').where('member_id', '=', p('member')).returning('group_id'));
   }
 
-  /** Applies PATCH/PUT member changes in the caller's transaction; returns the net ids added and removed. */
+  /** Applies PATCH/PUT member changes in the caller's transaction; returns the net members added and removed. */
   async apply(trx: Kysely<Database>, directoryId: string, groupId: string, changes: MemberChange[]): Promise<MembershipDelta> {
-    const added = new Set<string>();
-    const removed = new Set<string>();
-    const noteAdded = (ids: string[]) => ids.forEach((id) => removed.delete(id) || added.add(id));
-    const noteRemoved = (ids: string[]) => ids.forEach((id) => added.delete(id) || removed.add(id));
+    const added = new Map<string, MemberKey>();
+    const removed = new Map<string, MemberKey>();
+    const noteAdded = (members: MemberKey[]) => members.forEach((m) => removed.delete(m.id) || added.set(m.id, m));
+    const noteRemoved = (members: MemberKey[]) => members.forEach((m) => added.delete(m.id) || removed.set(m.id, m));
     for (const change of changes) {
       switch (change.op) {
         case 'add':
@@ -126,12 +132,12 @@ export class Membership {
           break;
       }
     }
-    return { added: [...added], removed: [...removed] };
+    return { added: [...added.values()], removed: [...removed.values()] };
   }
 
-  /** Inserts the members not already present; returns the ids actually added. Unknown ids are refused. */
-  private async add(trx: Kysely<Database>, directoryId: string, groupId: string, members: MemberInput[]): Promise<string[]> {
-    const fresh: Array<{ id: string; type: 'User' | 'Group' }> = [];
+  /** Inserts the members not already present; returns those actually added. Unknown ids are refused. */
+  private async add(trx: Kysely<Database>, directoryId: string, groupId: string, members: MemberInput[]): Promise<MemberKey[]> {
+    const fresh: MemberKey[] = [];
     const missing: string[] = [];
     for (const id of new Set(members.map((m) => m.value))) {
       if (id === groupId) throw badRequest('invalidValue', 'members: a group cannot be a member of itself');
@@ -150,26 +156,27 @@ export class Membership {
     for (const { id, type } of fresh) {
       await this.insert.execute(trx, { group_id: groupId, member_id: id, directory_id: directoryId, member_type: type, created_at: now });
     }
-    return fresh.map((m) => m.id);
+    return fresh;
   }
 
-  private async remove(trx: Kysely<Database>, groupId: string, ids: string[]): Promise<string[]> {
-    const removed: string[] = [];
+  private async remove(trx: Kysely<Database>, groupId: string, ids: string[]): Promise<MemberKey[]> {
+    const removed: MemberKey[] = [];
     for (const id of new Set(ids)) {
-      if (await this.removeOne.first(trx, { group: groupId, member: id })) removed.push(id);
+      const row = await this.removeOne.first(trx, { group: groupId, member: id });
+      if (row) removed.push({ id, type: row.member_type });
     }
     return removed;
   }
 
-  private async removeAll(trx: Kysely<Database>, groupId: string): Promise<string[]> {
-    return (await this.removeEvery.execute(trx, { group: groupId })).map((r) => r.member_id);
+  private async removeAll(trx: Kysely<Database>, groupId: string): Promise<MemberKey[]> {
+    return (await this.removeEvery.execute(trx, { group: groupId })).map((r) => ({ id: r.member_id, type: r.member_type }));
   }
 
   /**
    * `remove` with a member filter other than `value eq` (rare: `members[type eq "Group"]`): evaluated against the
    * group's member rows. This is the one membership path that reads every member, a chunk at a time.
    */
-  private async removeWhere(trx: Kysely<Database>, groupId: string, filter: Filter): Promise<string[]> {
+  private async removeWhere(trx: Kysely<Database>, groupId: string, filter: Filter): Promise<MemberKey[]> {
     const ids: string[] = [];
     for await (const chunk of this.members(trx, groupId, MEMBER_CHUNK_SIZE)) {
       for (const member of chunk) if (evaluateFilter(filter, member, memberAttributes)) ids.push(member.value);

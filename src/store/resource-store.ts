@@ -1,6 +1,8 @@
 import type { Insertable, Kysely, SelectQueryBuilder } from 'kysely';
 import type { Filter } from '../scim/filter/ast.ts';
 import { notFound } from '../scim/messages/error.ts';
+import { type EventUser, eventGroup, eventUser } from '../events/event-objects.ts';
+import type { EventType } from '../events/event-type.ts';
 import type { MemberChange } from '../scim/patch/member-changes.ts';
 import type { ScimDocument } from '../scim/resource/document.ts';
 import type { MemberInput } from '../scim/resource/member.ts';
@@ -12,7 +14,7 @@ import type { JsonSql } from './dialect/json-sql.ts';
 import { compileFilter, compileSortKey } from './filter/compile-filter.ts';
 import { GroupCommit } from './sqlite/group-commit.ts';
 import { filterShape } from './filter/filter-shape.ts';
-import { MEMBER_CHUNK_SIZE, type MemberRecord, Membership } from './membership.ts';
+import { MEMBER_CHUNK_SIZE, type MemberRecord, Membership, type MembershipDelta } from './membership.ts';
 import { parameters, PreparedQuery } from './prepared-query.ts';
 import { fromRow, GROUP_COLUMNS, groupColumns, type ResourceRow as Row, type ResourceTable, type StoredResource, tableOf, type UniquenessRules, USER_COLUMNS, userColumns } from './resource-row.ts';
 import { isRetryableConflict, WRITE_ATTEMPTS } from './retryable-conflict.ts';
@@ -61,7 +63,7 @@ class TableStatements {
   readonly insert: PreparedQuery<Record<string, unknown>, unknown>;
   readonly update: PreparedQuery<Record<string, unknown>, unknown>;
   readonly remove: PreparedQuery<{ id: string }, unknown>;
-  readonly bumpVersion: PreparedQuery<{ id: string; now: string }, unknown>;
+  readonly bumpVersion: PreparedQuery<{ id: string; now: string }, { doc: string }>;
 
   constructor(db: Kysely<Database>, table: ResourceTable, columns: readonly string[], lock: boolean) {
     this.get = new PreparedQuery((p) => db.selectFrom(table).selectAll().where('id', '=', p('id')).where('directory_id', '=', p('directory')));
@@ -74,7 +76,7 @@ class TableStatements {
     this.update = new PreparedQuery((p) => db.updateTable(table).set(parameters(mutable(columns), p)).where('id', '=', p('id') as string));
     this.remove = new PreparedQuery((p) => db.deleteFrom(table).where('id', '=', p('id')));
     this.bumpVersion = new PreparedQuery((p) =>
-      db.updateTable(table).set((eb) => ({ version: eb('version', '+', 1), last_modified: p('now') })).where('id', '=', p('id')),
+      db.updateTable(table).set((eb) => ({ version: eb('version', '+', 1), last_modified: p('now') })).where('id', '=', p('id')).returning('doc'),
     );
   }
 }
@@ -200,11 +202,13 @@ export class ResourceStore {
     return this.write(async (trx) => {
       await this.statements[tableOf(type)].insert.execute(trx, { ...common, ...this.columns(type, doc, options) });
       const changes: ChangeEntry[] = [
-        { resourceType: type, resourceId: resource.id, kind: 'created', attributes: Object.keys(doc), before: undefined, after: doc },
+        type === 'User'
+          ? { type: 'dsync.user.created', resourceType: type, resourceId: resource.id, attributes: [], data: { user: eventUser(resource.id, doc, []) } }
+          : { type: 'dsync.group.created', resourceType: type, resourceId: resource.id, attributes: [], data: { group: eventGroup(resource.id, doc) } },
       ];
       if (members?.length) {
         const delta = await this.membership.apply(trx, directoryId, resource.id, [{ op: 'add', members }]);
-        changes.push(membershipChange(resource.id, 'members_added', delta.added));
+        changes.push(...(await this.membershipEvents(trx, directoryId, resource.id, doc, delta)));
       }
       await this.changeLog.append(trx, directoryId, changes, type === 'User' ? { users: 1 } : { groups: 1 });
       return resource;
@@ -228,12 +232,15 @@ export class ResourceStore {
       const next = mutate(current);
       const changes: ChangeEntry[] = [];
       if (next.changedAttributes.length > 0) {
-        changes.push({ resourceType: type, resourceId: id, kind: 'updated', attributes: next.changedAttributes, before: current.doc, after: next.doc });
+        changes.push(
+          type === 'User'
+            ? await this.userEvent(trx, userUpdateType(current.doc, next.doc), id, next.doc, next.changedAttributes)
+            : { type: 'dsync.group.updated', resourceType: type, resourceId: id, attributes: next.changedAttributes, data: { group: eventGroup(id, next.doc) } },
+        );
       }
       if (next.members?.length) {
         const delta = await this.membership.apply(trx, directoryId, id, next.members);
-        if (delta.added.length) changes.push(membershipChange(id, 'members_added', delta.added));
-        if (delta.removed.length) changes.push(membershipChange(id, 'members_removed', delta.removed));
+        changes.push(...(await this.membershipEvents(trx, directoryId, id, next.doc, delta)));
       }
       if (changes.length === 0) return current;
       const updated: StoredResource = { ...current, doc: next.doc, version: current.version + 1, lastModified: new Date().toISOString() };
@@ -256,12 +263,26 @@ export class ResourceStore {
       // Sorted, so two deletes that touch the same groups lock them in the same order.
       const groupIds = (await this.membership.leaveEveryGroup(trx, id)).sort();
       const now = new Date().toISOString();
-      for (const groupId of groupIds) await this.statements.groups.bumpVersion.execute(trx, { id: groupId, now });
+      const left: Array<{ id: string; doc: ScimDocument }> = [];
+      for (const groupId of groupIds) {
+        const group = await this.statements.groups.bumpVersion.first(trx, { id: groupId, now });
+        left.push({ id: groupId, doc: JSON.parse(group!.doc) as ScimDocument });
+      }
       await this.statements[tableOf(type)].remove.execute(trx, { id });
-      const changes: ChangeEntry[] = [
-        ...groupIds.map((groupId) => membershipChange(groupId, 'members_removed', [id])),
-        { resourceType: type, resourceId: id, kind: 'deleted', attributes: [], before: current.doc, after: undefined },
-      ];
+      const changes: ChangeEntry[] =
+        type === 'User'
+          ? [
+              // Left as the delete found it: in the groups it is being removed from.
+              ...left.map((group) => userRemoved(group.id, group.doc, eventUser(id, current.doc, []))),
+              {
+                type: 'dsync.user.deleted',
+                resourceType: type,
+                resourceId: id,
+                attributes: [],
+                data: { user: eventUser(id, current.doc, left.map((g) => ({ id: g.id, displayName: eventGroup(g.id, g.doc).displayName }))) },
+              },
+            ]
+          : [{ type: 'dsync.group.deleted', resourceType: type, resourceId: id, attributes: [], data: { group: eventGroup(id, current.doc) } }];
       await this.changeLog.append(trx, directoryId, changes, type === 'User' ? { users: -1 } : { groups: -1 });
     });
   }
@@ -302,6 +323,36 @@ export class ResourceStore {
       .execute();
   }
 
+  /** A user event carrying the user with the groups it is in now (inside the write's transaction). */
+  private async userEvent(trx: Kysely<Database>, type: EventType, id: string, doc: ScimDocument, attributes: string[]): Promise<ChangeEntry> {
+    return { type, resourceType: 'User', resourceId: id, attributes, data: { user: eventUser(id, doc, await this.groupsForEvent(trx, id)) } };
+  }
+
+  private async groupsForEvent(trx: Kysely<Database>, userId: string): Promise<EventUser['groups']> {
+    return (await this.membership.groupsOf(trx, userId)).map((g) => ({ id: g.value, displayName: g.display }));
+  }
+
+  /**
+   * One event per user a membership change added or removed. Nested groups change membership rows too, but the
+   * event catalogue speaks of users only, so they make no event.
+   */
+  private async membershipEvents(trx: Kysely<Database>, directoryId: string, groupId: string, groupDoc: ScimDocument, delta: MembershipDelta): Promise<ChangeEntry[]> {
+    const changes: ChangeEntry[] = [];
+    for (const [members, type] of [
+      [delta.added, 'dsync.group.user_added'],
+      [delta.removed, 'dsync.group.user_removed'],
+    ] as const) {
+      for (const member of members) {
+        if (member.type !== 'User') continue;
+        const row = await this.statements.users.get.first(trx, { directory: directoryId, id: member.id });
+        if (!row) continue;
+        const user = eventUser(member.id, JSON.parse(row.doc) as ScimDocument, await this.groupsForEvent(trx, member.id));
+        changes.push({ type, resourceType: 'Group', resourceId: groupId, memberId: member.id, attributes: [], data: { group: eventGroup(groupId, groupDoc), user } });
+      }
+    }
+    return changes;
+  }
+
   private async lockedGet(trx: Kysely<Database>, directoryId: string, type: ResourceTypeName, id: string): Promise<StoredResource> {
     const row = await this.statements[tableOf(type)].lockedGet.first(trx, { directory: directoryId, id });
     if (!row) throw notFound(`${type} ${id} not found`);
@@ -325,6 +376,13 @@ export class ResourceStore {
   }
 }
 
-function membershipChange(groupId: string, kind: 'members_added' | 'members_removed', ids: string[]): ChangeEntry {
-  return { resourceType: 'Group', resourceId: groupId, kind, attributes: ids, before: undefined, after: undefined };
+/** `active` turning false is a deactivation, turning back a reactivation; any other change an update. */
+function userUpdateType(before: ScimDocument, after: ScimDocument): EventType {
+  const wasActive = before.active !== false;
+  const isActive = after.active !== false;
+  return wasActive === isActive ? 'dsync.user.updated' : isActive ? 'dsync.user.reactivated' : 'dsync.user.deactivated';
+}
+
+function userRemoved(groupId: string, groupDoc: ScimDocument, user: EventUser): ChangeEntry {
+  return { type: 'dsync.group.user_removed', resourceType: 'Group', resourceId: groupId, memberId: user.id, attributes: [], data: { group: eventGroup(groupId, groupDoc), user } };
 }

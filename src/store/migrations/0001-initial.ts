@@ -110,19 +110,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('extension_attributes_pk', ['directory_id', 'resource_type', 'key'])
     .execute();
 
+  // The change log is also the event outbox: each row is one event, written in the transaction of its change.
   await db.schema
     .createTable('changes')
     .addColumn('directory_id', text, (c) => c.notNull().references('directories.id').onDelete('cascade'))
     .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('event_id', text, (c) => c.notNull().unique())
+    .addColumn('type', text, (c) => c.notNull())
     .addColumn('resource_type', text, (c) => c.notNull())
     .addColumn('resource_id', text, (c) => c.notNull())
-    .addColumn('kind', text, (c) => c.notNull())
+    .addColumn('member_id', text)
     .addColumn('attributes', text, (c) => c.notNull())
-    .addColumn('before', text)
-    .addColumn('after', text)
+    .addColumn('data', text, (c) => c.notNull())
     .addColumn('created_at', text, (c) => c.notNull())
     .addPrimaryKeyConstraint('changes_pk', ['directory_id', 'seq'])
     .execute();
+  await db.schema.createIndex('changes_created').on('changes').columns(['created_at']).execute();
 
   await db.schema
     .createTable('provisioning_log')
