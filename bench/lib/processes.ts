@@ -15,8 +15,13 @@ const running = new Set<ChildProcess>();
 /** Synchronous clean-ups (e.g. removing the temporary databases) to run however the benchmark ends. */
 const cleanups: Array<() => void> = [];
 
-export function onCleanup(cleanup: () => void): void {
+/** Registers a clean-up; the function it returns unregisters it, for a resource the benchmark already released. */
+export function onCleanup(cleanup: () => void): () => void {
   cleanups.push(cleanup);
+  return () => {
+    const index = cleanups.indexOf(cleanup);
+    if (index >= 0) cleanups.splice(index, 1);
+  };
 }
 
 /** Kills every child at once and runs the clean-ups; synchronous, so it is safe inside a process 'exit' handler. */
@@ -132,7 +137,7 @@ export interface Directory {
   tenantUrl: string;
 }
 
-/** `roster directory create --provider entra --json`, run as the CLI an operator would use. */
+/** `roster directory create --provider entra --json`, run as the CLI an operator would use; `database` as `--database` takes it. */
 export async function createDirectory(database: string, publicUrl: string, name: string): Promise<Directory> {
   const { stdout } = await execFileAsync(
     process.execPath,
@@ -145,7 +150,7 @@ export async function createDirectory(database: string, publicUrl: string, name:
   return { id: parsed.id, token: parsed.token, tenantUrl: parsed.tenantUrl };
 }
 
-/** `roster serve` on 127.0.0.1 with its own SQLite file (Roster itself turns on WAL). */
+/** `roster serve` on 127.0.0.1 with its own database: a SQLite file (Roster itself turns on WAL) or a postgres:// URL. */
 export async function startRoster(database: string, port: number): Promise<ServerProcess> {
   const baseUrl = `http://127.0.0.1:${port}`;
   return startServer(

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { PostgresCpu } from './postgres-cpu.ts';
 
 const SAMPLE_EVERY_MS = 200;
 
@@ -24,7 +25,7 @@ function readStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined
 }
 
 /** User + system CPU seconds the process has used so far (all its threads). */
-function readCpuSeconds(pid: number): number | undefined {
+export function readCpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces: count fields from the closing parenthesis.
@@ -65,6 +66,8 @@ export interface WindowFigures {
   serverCpuPercent: number;
   /** CPU this process (the load generator) used over the window, in % of one core. */
   clientCpuPercent: number;
+  /** CPU a local PostgreSQL server used for Roster's database over the window, in % of one core. */
+  databaseCpuPercent?: number;
   /**
    * CPU the rest of the machine used (other processes, interrupts), in % of one core: anything well above a few %
    * means something else competed for the two cores and the figures are low.
@@ -75,13 +78,17 @@ export interface WindowFigures {
 /**
  * Samples a server process every 200 ms: resident memory (VmRSS, for the peak of each scenario) and, per window,
  * its CPU time and the load generator's, which tell whether a figure is the server's limit or the generator's.
+ * With a local PostgreSQL server, its CPU for Roster's database is sampled too: it shares the same cores.
  */
 export class ProcessSampler {
   private timer: NodeJS.Timeout | undefined;
   private windowPeakMb = 0;
-  private windowStart = { wall: 0, serverCpu: 0, machine: 0, client: process.cpuUsage() };
+  private windowStart = { wall: 0, serverCpu: 0, databaseCpu: 0, machine: 0, client: process.cpuUsage() };
 
-  constructor(readonly pid: number) {}
+  constructor(
+    readonly pid: number,
+    private readonly database?: PostgresCpu,
+  ) {}
 
   start(): void {
     this.sample();
@@ -97,7 +104,13 @@ export class ProcessSampler {
   openWindow(): void {
     this.windowPeakMb = 0;
     this.sample();
-    this.windowStart = { wall: performance.now(), serverCpu: readCpuSeconds(this.pid) ?? 0, machine: readMachineBusySeconds(), client: process.cpuUsage() };
+    this.windowStart = {
+      wall: performance.now(),
+      serverCpu: readCpuSeconds(this.pid) ?? 0,
+      databaseCpu: this.database?.seconds ?? 0,
+      machine: readMachineBusySeconds(),
+      client: process.cpuUsage(),
+    };
   }
 
   /** What the window saw; samples once more so that even a short window has two samples. */
@@ -107,13 +120,15 @@ export class ProcessSampler {
     const serverCpu = (readCpuSeconds(this.pid) ?? this.windowStart.serverCpu) - this.windowStart.serverCpu;
     const client = process.cpuUsage(this.windowStart.client);
     const clientCpu = (client.user + client.system) / 1e6;
+    const databaseCpu = (this.database?.seconds ?? 0) - this.windowStart.databaseCpu;
     const machineCpu = readMachineBusySeconds() - this.windowStart.machine;
     const percent = (seconds: number) => Math.round((seconds / wallSeconds) * 100);
     return {
       peakRssMb: round1(this.windowPeakMb),
       serverCpuPercent: percent(serverCpu),
       clientCpuPercent: percent(clientCpu),
-      otherCpuPercent: Math.max(0, percent(machineCpu - serverCpu - clientCpu)),
+      ...(this.database ? { databaseCpuPercent: percent(databaseCpu) } : {}),
+      otherCpuPercent: Math.max(0, percent(machineCpu - serverCpu - clientCpu - databaseCpu)),
     };
   }
 
@@ -124,6 +139,7 @@ export class ProcessSampler {
   }
 
   private sample(): void {
+    this.database?.sample();
     const rss = readStatusMb(this.pid, 'VmRSS');
     if (rss !== undefined && rss > this.windowPeakMb) this.windowPeakMb = rss;
   }
