@@ -2,15 +2,19 @@ import { readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
+import { startRetentionTimer } from '../api/retention-timer.ts';
 import { DirectoryError, type DirectoryService } from '../directory/directory-service.ts';
 import { PROVIDERS } from '../directory/provider-profile.ts';
 import { ScimError } from '../scim/messages/error.ts';
 import { buildApp } from '../http/app.ts';
 import { connect } from '../store/connect.ts';
+import { DEFAULT_RETENTION_DAYS } from '../store/event-retention.ts';
 import { DEFAULT_POOL_OPTIONS } from '../store/postgres/pool-options.ts';
+import { WebhookError } from '../webhooks/webhook-error.ts';
 import { integerArgument } from './integer-argument.ts';
 import { printTable } from './print-table.ts';
 import { printableDatabase } from './printable-database.ts';
+import { deliveryWorkerOptions, registerWebhookCommands } from './webhook-commands.ts';
 
 const DEFAULT_DATABASE = './data/roster.db';
 
@@ -18,6 +22,7 @@ const port = integerArgument(0, 65535, 'a port is a number from 0 to 65535');
 const milliseconds = integerArgument(0, 2 ** 31 - 1, 'a duration is a whole number of milliseconds (0 or more)');
 const connectionCount = integerArgument(1, 10_000, 'a connection count is a whole number from 1');
 const timeLimit = integerArgument(1, 2 ** 31 - 1, 'a time limit is a whole number of milliseconds (1 or more)');
+const days = integerArgument(1, 36_500, 'a retention is a whole number of days (1 or more)');
 
 const databaseOption = () =>
   new Option('--database <file|postgres-url>', 'SQLite file (or postgres:// URL)').env('ROSTER_DATABASE').default(DEFAULT_DATABASE);
@@ -87,7 +92,14 @@ program
       .default(10_000)
       .argParser(timeLimit),
   )
+  .option('--no-webhooks', 'deliver no webhooks from this instance (the events wait for one that does)')
   .addOption(new Option('--metrics-token <token>', 'require this bearer token on /metrics (prefer the variable: arguments show in ps)').env('ROSTER_METRICS_TOKEN'))
+  .addOption(
+    new Option('--event-retention-days <days>', 'events older than this are removed (hourly), with directories deleted before then')
+      .env('ROSTER_EVENT_RETENTION_DAYS')
+      .default(DEFAULT_RETENTION_DAYS)
+      .argParser(days),
+  )
   .action(async (opts) => {
     if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new InvalidArgumentError('--tls-cert and --tls-key go together');
     const https = opts.tlsCert ? { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) } : undefined;
@@ -110,12 +122,15 @@ program
       logger,
       logRequests: opts.logRequests,
       metricsToken: opts.metricsToken || undefined,
+      webhooks: opts.webhooks ? deliveryWorkerOptions(connection, opts.database) : undefined,
     });
+    const retention = startRetentionTimer(connection.db, opts.eventRetentionDays, logger);
     // A second signal, or a shutdown that outlasts the time limit, exits at once with 1.
     closeWithGrace({ delay: opts.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
       if (err) logger.error({ err }, 'uncaught error: shutting down');
       else logger.info(`${signal ?? 'exit'}: finishing in-flight requests, then shutting down`);
       await app.close(); // /readyz answers 503 from here on; waits for in-flight requests, flushes the provisioning log
+      await retention.stop();
       await connection.close();
     });
     const address = await app.listen({ host: opts.host, port: opts.port });
@@ -244,6 +259,72 @@ token
     }),
   );
 
+const apiKey = program.command('api-key').description("manage API keys: your app's access to the events and directory API (/api/v1)");
+apiKey
+  .command('create')
+  .description('issue an API key (shown once) for an organization, or a global one')
+  .option('--organization <id>', 'the organization whose directories and events the key reads (roster organization list)')
+  .option('--global', "a key that reads every organization's directories and events, for your own scripts")
+  .addOption(databaseOption())
+  .option('--json', 'print one JSON object {"id","organizationId","key"}')
+  .action(async (opts) =>
+    withServices(opts.database, async (_directories, roster) => {
+      if (Boolean(opts.organization) === Boolean(opts.global)) throw new InvalidArgumentError('give either --organization <id> or --global');
+      const { key, record } = await roster.apiKeys.create(opts.organization ?? null);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ id: record.id, organizationId: record.organizationId, key })}\n`);
+      else process.stdout.write(`API key ${record.id} created. The key (shown only this once):\n\n  ${key}\n`);
+    }),
+  );
+apiKey
+  .command('list')
+  .description('list API keys with their prefix, creation time and last use')
+  .option('--organization <id>', "only this organization's keys")
+  .addOption(databaseOption())
+  .option('--json', 'print JSON')
+  .action(async (opts) =>
+    withServices(opts.database, async (_directories, roster) => {
+      const keys = await roster.apiKeys.list(opts.organization);
+      if (opts.json) process.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
+      else
+        printTable(
+          keys.map((k) => ({
+            id: k.id,
+            organization: k.organizationId ?? 'global',
+            prefix: `${k.prefix}…`,
+            created: k.createdAt,
+            lastUsed: k.lastUsedAt ?? 'never',
+            revoked: k.revokedAt ?? '',
+          })),
+        );
+    }),
+  );
+apiKey
+  .command('revoke')
+  .description('revoke an API key at once')
+  .argument('<key-id>', 'the key id from "roster api-key list"')
+  .addOption(databaseOption())
+  .action(async (keyId, opts) =>
+    withServices(opts.database, async (_directories, roster) => {
+      await roster.apiKeys.revoke(keyId);
+      process.stdout.write(`API key ${keyId} revoked.\n`);
+    }),
+  );
+
+program
+  .command('organization')
+  .description('organizations: your customers, each owning its directories')
+  .command('list')
+  .description('list organizations')
+  .addOption(databaseOption())
+  .option('--json', 'print JSON')
+  .action(async (opts) =>
+    withServices(opts.database, async (directories) => {
+      const organizations = await directories.organizations();
+      if (opts.json) process.stdout.write(`${JSON.stringify(organizations, null, 2)}\n`);
+      else printTable(organizations.map((o) => ({ id: o.id, name: o.name, created: o.createdAt })));
+    }),
+  );
+
 program
   .command('log')
   .description('show the provisioning log: every SCIM request, newest last')
@@ -272,10 +353,12 @@ program
     }),
   );
 
+registerWebhookCommands(program, databaseOption);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof DirectoryError || error instanceof ScimError || error instanceof InvalidArgumentError) {
+  if (error instanceof DirectoryError || error instanceof ScimError || error instanceof InvalidArgumentError || error instanceof WebhookError) {
     process.stderr.write(`roster: ${error.message}\n`);
     process.exit(1);
   }

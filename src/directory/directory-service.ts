@@ -39,8 +39,9 @@ export class DirectoryService {
     for (const listener of this.changeListeners) listener();
   }
 
-  list(): Promise<DirectoryRecord[]> {
-    return this.store.list();
+  /** Every directory, or those of one organization. */
+  list(organizationId?: string): Promise<DirectoryRecord[]> {
+    return this.store.list(organizationId);
   }
 
   get(id: string): Promise<DirectoryRecord | undefined> {
@@ -118,6 +119,10 @@ export class DirectoryService {
 
   organizations(): Promise<Array<{ id: string; name: string; createdAt: string }>> {
     return this.store.organizations();
+  }
+
+  organization(id: string): Promise<{ id: string; name: string } | undefined> {
+    return this.store.organization(id);
   }
 
   settings(directory: DirectoryRecord): DirectorySettings {

@@ -65,13 +65,18 @@ export class ScimService {
   ) {}
 
   async context(directory: DirectoryRecord, baseUrl: string): Promise<DirectoryContext> {
-    let schemas = this.schemaCache.get(directory.id);
+    return { directory, profile: this.directories.profile(directory), baseUrl, schemas: await this.schemas(directory.id) };
+  }
+
+  /** The directory's User and Group schemas, with the custom extension attributes it has received so far. */
+  async schemas(directoryId: string): Promise<Record<ResourceTypeName, ResourceSchema>> {
+    let schemas = this.schemaCache.get(directoryId);
     if (!schemas) {
-      const extensions = await this.store.extensionAttributes(directory.id);
+      const extensions = await this.store.extensionAttributes(directoryId);
       schemas = { User: ResourceSchema.for('User', extensions), Group: ResourceSchema.for('Group', extensions) };
-      this.schemaCache.set(directory.id, schemas);
+      this.schemaCache.set(directoryId, schemas);
     }
-    return { directory, profile: this.directories.profile(directory), baseUrl, schemas };
+    return schemas;
   }
 
   async get(ctx: DirectoryContext, type: ResourceTypeName, id: string, projection: Projection): Promise<ResourceReply> {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Recognisable prefix: secret scanners and humans can tell a Roster token from any other string. */
-const PREFIX = 'roster_';
+const SECRET_TOKEN_PREFIX = 'roster_';
 
 export interface NewSecretToken {
   token: string;
@@ -13,10 +13,13 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** A new Secret Token: 256 random bits. Only its SHA-256 hash and a short display prefix are ever stored. */
-export function newSecretToken(): NewSecretToken {
-  const token = PREFIX + randomBytes(32).toString('base64url');
-  return { token, hash: hashToken(token), prefix: token.slice(0, PREFIX.length + 6) };
+/**
+ * A new secret: `prefix` and 256 random bits. Only its SHA-256 hash and a short display prefix are ever stored. The
+ * same kind of secret serves as a directory's Secret Token and as an API key (with its own prefix).
+ */
+export function newSecretToken(prefix: string = SECRET_TOKEN_PREFIX): NewSecretToken {
+  const token = prefix + randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token), prefix: token.slice(0, prefix.length + 6) };
 }
 
 /** Constant-time comparison of two hex hashes. */

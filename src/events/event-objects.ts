@@ -15,8 +15,11 @@ export interface EventUser {
   active: boolean;
   userType: string | null;
   roles: Array<{ value: string; display: string | null; type: string | null; primary: boolean }>;
-  /** The groups the user is a direct member of, when the event was written. */
-  groups: Array<{ id: string; displayName: string }>;
+  /**
+   * The groups the user is a direct member of when the event was written: in `dsync.user.*` events only. A
+   * membership event is about one group, and a user in thousands of groups would make each of them carry all.
+   */
+  groups?: Array<{ id: string; displayName: string }>;
   raw: ScimDocument;
 }
 
@@ -38,7 +41,7 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
 const records = (value: unknown): Array<Record<string, unknown>> =>
   Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null) : [];
 
-export function eventUser(id: string, doc: ScimDocument, groups: EventUser['groups']): EventUser {
+export function eventUser(id: string, doc: ScimDocument, groups?: EventUser['groups']): EventUser {
   const name = (typeof doc.name === 'object' && doc.name !== null ? doc.name : {}) as Record<string, unknown>;
   const emails = records(doc.emails)
     .filter((e) => typeof e.value === 'string')
@@ -57,7 +60,7 @@ export function eventUser(id: string, doc: ScimDocument, groups: EventUser['grou
     roles: records(doc.roles)
       .filter((r) => typeof r.value === 'string')
       .map((r) => ({ value: r.value as string, display: text(r.display), type: text(r.type), primary: r.primary === true })),
-    groups,
+    ...(groups && { groups }),
     raw: { id, ...doc },
   };
 }

@@ -1,11 +1,21 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
+import { ApiKeys } from '../api/api-keys.ts';
+import { ApiScope } from '../api/api-scope.ts';
+import { DirectoryReader } from '../api/directory-reader.ts';
+import { EventPages } from '../api/event-pages.ts';
 import { DirectoryService } from '../directory/directory-service.ts';
 import { ScimService } from '../directory/scim-service.ts';
+import { ApiKeyStore } from '../store/api-key-store.ts';
 import type { Connection } from '../store/connect.ts';
 import { jsonSqlFor } from '../store/dialect/json-sql-for.ts';
 import { DirectoryStore } from '../store/directory-store.ts';
+import { EventFeed } from '../store/event-feed.ts';
 import { ProvisioningLogStore } from '../store/provisioning-log-store.ts';
+import { ResourcePages } from '../store/resource-pages.ts';
 import { ResourceStore } from '../store/resource-store.ts';
+import { type DeliveryWorkerOptions, runDeliveryWorker } from '../webhooks/delivery-worker.ts';
+import { ApiKeyAuth } from './api-key-auth.ts';
+import { apiRoutes } from './api-routes.ts';
 import { BearerAuth } from './bearer-auth.ts';
 import { registerDraining } from './draining.ts';
 import { registerHealthRoutes } from './health-routes.ts';
@@ -35,11 +45,14 @@ export interface AppOptions {
   memberChunkSize?: number;
   /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /** Deliver webhooks from this process: `roster serve` does unless --no-webhooks; CLI commands never do. */
+  webhooks?: DeliveryWorkerOptions;
 }
 
 export interface RosterApp {
   app: FastifyInstance;
   directories: DirectoryService;
+  apiKeys: ApiKeys;
   provisioningLog: ProvisioningLogStore;
 }
 
@@ -66,7 +79,10 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
     ...(options.https ? { https: options.https } : {}),
   } as FastifyServerOptions);
   const directories = new DirectoryService(new DirectoryStore(db));
-  const resources = new ResourceStore(db, dialect, jsonSqlFor(dialect), options.memberChunkSize);
+  const json = jsonSqlFor(dialect);
+  const resources = new ResourceStore(db, dialect, json, options.memberChunkSize);
+  const scim = new ScimService(directories, resources);
+  const apiKeys = new ApiKeys(new ApiKeyStore(db), directories);
   const provisioningLog = new ProvisioningLogStore(db, (error) => app.log.error({ err: error }, 'provisioning log write failed'));
 
   registerJsonBody(app, bodyLimit);
@@ -76,12 +92,20 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
   registerHealthRoutes(app, db, registerDraining(app));
   await app.register(scimRoutes, {
     prefix: '/scim/v2/:directoryId',
-    scim: new ScimService(directories, resources),
+    scim,
     auth: new BearerAuth(directories),
     publicUrl: options.publicUrl,
     paging: { defaultCount: 100, maxCount: options.maxResults ?? 1000 },
     bodyLimit,
   });
+  await app.register(apiRoutes, {
+    prefix: '/api/v1',
+    auth: new ApiKeyAuth(apiKeys),
+    scope: new ApiScope(directories),
+    events: new EventPages(new EventFeed(db)),
+    reader: new DirectoryReader(scim, resources, new ResourcePages(db, json)),
+  });
   app.addHook('onClose', async () => provisioningLog.flush());
-  return { app, directories, provisioningLog };
+  if (options.webhooks) await runDeliveryWorker(app, options.connection, options.webhooks);
+  return { app, directories, apiKeys, provisioningLog };
 }

@@ -85,6 +85,9 @@ export interface WebhookCursorTable {
   directory_id: string;
   /** The last event sequence number of the directory enqueued for the endpoint. */
   seq: number;
+  /** The delivery worker that sends this endpoint this directory's events, while its lease runs. */
+  lease_owner: string | null;
+  lease_expires_at: string | null;
 }
 
 export interface WebhookDeliveryTable {
@@ -95,7 +98,6 @@ export interface WebhookDeliveryTable {
   status: 'pending' | 'succeeded' | 'failed' | 'cancelled';
   attempts: number;
   next_attempt_at: string;
-  lease_expires_at: string | null;
   created_at: string;
   completed_at: string | null;
 }

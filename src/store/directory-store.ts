@@ -62,12 +62,15 @@ export class DirectoryStore {
     this.byHash = new PreparedQuery((p) => db.selectFrom('tokens').select(['id', 'directory_id', 'hash', 'revoked_at']).where('hash', '=', p('hash')));
   }
 
-  private rows() {
-    return this.db.selectFrom('directories').selectAll().where('deleted_at', 'is', null).orderBy('created_at').execute();
+  private rows(organizationId?: string) {
+    let query = this.db.selectFrom('directories').selectAll().where('deleted_at', 'is', null);
+    if (organizationId !== undefined) query = query.where('organization_id', '=', organizationId);
+    return query.orderBy('created_at').execute();
   }
 
-  async list(): Promise<DirectoryRecord[]> {
-    return (await this.rows()).map(toDirectory);
+  /** Every directory, or those of one organization. */
+  async list(organizationId?: string): Promise<DirectoryRecord[]> {
+    return (await this.rows(organizationId)).map(toDirectory);
   }
 
   async get(id: string): Promise<DirectoryRecord | undefined> {

@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import { parameters, PreparedQuery } from './prepared-query.ts';
+import { dialectOf } from './dialect/dialect-of.ts';
+import { idsIn } from './dialect/id-list.ts';
+import { PreparedQuery } from './prepared-query.ts';
 import type { Filter } from '../scim/filter/ast.ts';
 import { evaluateFilter } from '../scim/filter/evaluate.ts';
 import { badRequest } from '../scim/messages/error.ts';
@@ -19,6 +21,8 @@ export interface MemberRecord {
 export interface MemberKey {
   id: string;
   type: 'User' | 'Group';
+  /** A user's SCIM document (JSON), for the event that tells of the change. */
+  doc?: string;
 }
 
 export interface MembershipDelta {
@@ -35,7 +39,18 @@ const memberAttributes = coreGroupSchema.attributes.find((a) => a.name === 'memb
 export const MEMBER_CHUNK_SIZE = 1000;
 
 type GroupRef = { group: string };
-type MemberRef = { group: string; member: string };
+/** A batch of ids, bound as one JSON array. */
+type IdList = { ids: string };
+const inDirectory = (directoryId: string) => (row: { directory_id: string }) => row.directory_id === directoryId;
+
+/** Ids per statement: PATCHes from IdPs carry up to a few hundred members. */
+const BATCH = 500;
+
+function batches<T>(items: T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += BATCH) result.push(items.slice(i, i + BATCH));
+  return result;
+}
 
 /**
  * Group membership as rows. Every statement is a primary-key or index probe for one group and one member, so adding
@@ -43,11 +58,11 @@ type MemberRef = { group: string; member: string };
  * the size of the directory.
  */
 export class Membership {
-  private readonly userIn: PreparedQuery<{ directory: string; id: string }, { id: string }>;
-  private readonly groupIn: PreparedQuery<{ directory: string; id: string }, { id: string }>;
-  private readonly present: PreparedQuery<MemberRef, { member_id: string }>;
-  private readonly insert: PreparedQuery<{ group_id: string; member_id: string; directory_id: string; member_type: string; created_at: string }, unknown>;
-  private readonly removeOne: PreparedQuery<MemberRef, { member_id: string; member_type: 'User' | 'Group' }>;
+  private readonly usersIn: PreparedQuery<IdList, { id: string; doc: string; directory_id: string }>;
+  private readonly userDocs: PreparedQuery<IdList, { id: string; doc: string; directory_id: string }>;
+  private readonly groupsIn: PreparedQuery<IdList, { id: string; directory_id: string }>;
+  private readonly presentIn: PreparedQuery<GroupRef & { ids: string }, { member_id: string }>;
+  private readonly removeSome: PreparedQuery<GroupRef & { ids: string }, { member_id: string; member_type: 'User' | 'Group' }>;
   private readonly removeEvery: PreparedQuery<GroupRef, { member_id: string; member_type: 'User' | 'Group' }>;
   private readonly membersAfter: PreparedQuery<
     GroupRef & { after: string; limit: number },
@@ -58,28 +73,33 @@ export class Membership {
 
   /** `lock`: PostgreSQL, where other transactions run alongside; SQLite runs one writer at a time. */
   constructor(db: Kysely<Database>, lock: boolean) {
-    // `id = ?` first: the primary key answers it, whatever the planner thinks of directory_id's selectivity.
-    // On PostgreSQL the probe holds a key-share lock on the member until commit: a concurrent delete of that user
-    // then waits for this transaction (and finds the new membership row to remove), or, having deleted first,
+    const dialect = dialectOf(db);
+    // Each statement takes a batch of ids as one JSON array, so a PATCH of 100 members is a handful of statements,
+    // not 300 — round trips that PostgreSQL makes every other write to the directory wait for. Each id is a
+    // primary-key probe, so the cost follows the batch, never the group or the directory.
+    // On PostgreSQL the user probe holds a key-share lock on each member until commit: a concurrent delete of that
+    // user then waits for this transaction (and finds the new membership row to remove), or, having deleted first,
     // makes this probe find nothing — never a membership row naming a deleted user.
-    const probe = (table: 'users' | 'groups') =>
-      new PreparedQuery<{ directory: string; id: string }, { id: string }>((p) => {
-        const query = db.selectFrom(table).select('id').where('id', '=', p('id')).where('directory_id', '=', p('directory'));
-        return lock ? query.forKeyShare() : query;
-      });
-    this.userIn = probe('users');
-    this.groupIn = probe('groups');
-    this.present = new PreparedQuery((p) =>
-      db.selectFrom('group_members').select('member_id').where('group_id', '=', p('group')).where('member_id', '=', p('member')),
+    // The directory is checked on the rows that come back, not in SQL: given `directory_id = ?`, SQLite's planner
+    // walks the directory's index instead of probing the primary key once per id.
+    this.usersIn = new PreparedQuery((p) => {
+      const query = db.selectFrom('users').select(['id', 'doc', 'directory_id']).where('id', 'in', idsIn(dialect, p('ids')));
+      return lock ? query.forKeyShare() : query;
+    });
+    this.userDocs = new PreparedQuery((p) => db.selectFrom('users').select(['id', 'doc', 'directory_id']).where('id', 'in', idsIn(dialect, p('ids'))));
+    this.groupsIn = new PreparedQuery((p) => {
+      const query = db.selectFrom('groups').select(['id', 'directory_id']).where('id', 'in', idsIn(dialect, p('ids')));
+      return lock ? query.forKeyShare() : query;
+    });
+    this.presentIn = new PreparedQuery((p) =>
+      db.selectFrom('group_members').select('member_id').where('group_id', '=', p('group')).where('member_id', 'in', idsIn(dialect, p('ids'))),
     );
-    this.insert = new PreparedQuery((p) =>
+    this.removeSome = new PreparedQuery((p) =>
       db
-        .insertInto('group_members')
-        .values(parameters(['group_id', 'member_id', 'directory_id', 'member_type', 'created_at'], p))
-        .onConflict((oc) => oc.doNothing()),
-    );
-    this.removeOne = new PreparedQuery((p) =>
-      db.deleteFrom('group_members').where('group_id', '=', p('group')).where('member_id', '=', p('member')).returning(['member_id', 'member_type']),
+        .deleteFrom('group_members')
+        .where('group_id', '=', p('group'))
+        .where('member_id', 'in', idsIn(dialect, p('ids')))
+        .returning(['member_id', 'member_type']),
     );
     this.removeEvery = new PreparedQuery((p) => db.deleteFrom('group_members').where('group_id', '=', p('group')).returning(['member_id', 'member_type']));
     // One chunk of a group's members, keyset-paged: the primary key (group_id, member_id) holds them in this order,
@@ -118,17 +138,17 @@ export class Membership {
           noteAdded(await this.add(trx, directoryId, groupId, change.members));
           break;
         case 'replaceAll':
-          noteRemoved(await this.removeAll(trx, groupId));
+          noteRemoved(await this.removeAll(trx, directoryId, groupId));
           noteAdded(await this.add(trx, directoryId, groupId, change.members));
           break;
         case 'removeAll':
-          noteRemoved(await this.removeAll(trx, groupId));
+          noteRemoved(await this.removeAll(trx, directoryId, groupId));
           break;
         case 'remove':
-          noteRemoved(await this.remove(trx, groupId, change.ids));
+          noteRemoved(await this.remove(trx, directoryId, groupId, change.ids));
           break;
         case 'removeWhere':
-          noteRemoved(await this.removeWhere(trx, groupId, change.filter));
+          noteRemoved(await this.removeWhere(trx, directoryId, groupId, change.filter));
           break;
       }
     }
@@ -137,51 +157,72 @@ export class Membership {
 
   /** Inserts the members not already present; returns those actually added. Unknown ids are refused. */
   private async add(trx: Kysely<Database>, directoryId: string, groupId: string, members: MemberInput[]): Promise<MemberKey[]> {
+    const ids = [...new Set(members.map((m) => m.value))];
+    if (ids.includes(groupId)) throw badRequest('invalidValue', 'members: a group cannot be a member of itself');
     const fresh: MemberKey[] = [];
     const missing: string[] = [];
-    for (const id of new Set(members.map((m) => m.value))) {
-      if (id === groupId) throw badRequest('invalidValue', 'members: a group cannot be a member of itself');
-      const type = (await this.userIn.first(trx, { directory: directoryId, id }))
-        ? 'User'
-        : (await this.groupIn.first(trx, { directory: directoryId, id }))
-          ? 'Group'
-          : undefined;
-      if (!type) missing.push(id);
-      else if (!(await this.present.first(trx, { group: groupId, member: id }))) fresh.push({ id, type });
+    for (const batch of batches(ids)) {
+      const list = JSON.stringify(batch);
+      const users = new Map((await this.usersIn.execute(trx, { ids: list })).filter(inDirectory(directoryId)).map((u) => [u.id, u.doc]));
+      const others = batch.filter((id) => !users.has(id));
+      const groups = new Set(others.length ? (await this.groupsIn.execute(trx, { ids: JSON.stringify(others) })).filter(inDirectory(directoryId)).map((g) => g.id) : []);
+      const present = new Set((await this.presentIn.execute(trx, { group: groupId, ids: list })).map((m) => m.member_id));
+      for (const id of batch) {
+        if (users.has(id)) {
+          if (!present.has(id)) fresh.push({ id, type: 'User', doc: users.get(id)! });
+        } else if (groups.has(id)) {
+          if (!present.has(id)) fresh.push({ id, type: 'Group' });
+        } else missing.push(id);
+      }
     }
     if (missing.length > 0) {
       throw badRequest('invalidValue', `members: no user or group with id ${missing.slice(0, 5).map((m) => `"${m}"`).join(', ')} in this directory`);
     }
     const now = new Date().toISOString();
-    for (const { id, type } of fresh) {
-      await this.insert.execute(trx, { group_id: groupId, member_id: id, directory_id: directoryId, member_type: type, created_at: now });
+    for (const batch of batches(fresh)) {
+      await trx
+        .insertInto('group_members')
+        .values(batch.map((m) => ({ group_id: groupId, member_id: m.id, directory_id: directoryId, member_type: m.type, created_at: now })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
     return fresh;
   }
 
-  private async remove(trx: Kysely<Database>, groupId: string, ids: string[]): Promise<MemberKey[]> {
+  private async remove(trx: Kysely<Database>, directoryId: string, groupId: string, ids: string[]): Promise<MemberKey[]> {
     const removed: MemberKey[] = [];
-    for (const id of new Set(ids)) {
-      const row = await this.removeOne.first(trx, { group: groupId, member: id });
-      if (row) removed.push({ id, type: row.member_type });
+    for (const batch of batches([...new Set(ids)])) {
+      const rows = await this.removeSome.execute(trx, { group: groupId, ids: JSON.stringify(batch) });
+      removed.push(...(await this.withUserDocs(trx, directoryId, rows.map((r) => ({ id: r.member_id, type: r.member_type })))));
     }
     return removed;
   }
 
-  private async removeAll(trx: Kysely<Database>, groupId: string): Promise<MemberKey[]> {
-    return (await this.removeEvery.execute(trx, { group: groupId })).map((r) => ({ id: r.member_id, type: r.member_type }));
+  /** Fills in the documents of the users among `members`, for their events. */
+  private async withUserDocs(trx: Kysely<Database>, directoryId: string, members: MemberKey[]): Promise<MemberKey[]> {
+    const userIds = members.filter((m) => m.type === 'User').map((m) => m.id);
+    if (userIds.length === 0) return members;
+    const docs = new Map((await this.userDocs.execute(trx, { ids: JSON.stringify(userIds) })).filter(inDirectory(directoryId)).map((u) => [u.id, u.doc]));
+    return members.map((m) => (docs.has(m.id) ? { ...m, doc: docs.get(m.id)! } : m));
+  }
+
+  private async removeAll(trx: Kysely<Database>, directoryId: string, groupId: string): Promise<MemberKey[]> {
+    const members: MemberKey[] = (await this.removeEvery.execute(trx, { group: groupId })).map((r) => ({ id: r.member_id, type: r.member_type }));
+    const withDocs: MemberKey[] = [];
+    for (const batch of batches(members)) withDocs.push(...(await this.withUserDocs(trx, directoryId, batch)));
+    return withDocs;
   }
 
   /**
    * `remove` with a member filter other than `value eq` (rare: `members[type eq "Group"]`): evaluated against the
    * group's member rows. This is the one membership path that reads every member, a chunk at a time.
    */
-  private async removeWhere(trx: Kysely<Database>, groupId: string, filter: Filter): Promise<MemberKey[]> {
+  private async removeWhere(trx: Kysely<Database>, directoryId: string, groupId: string, filter: Filter): Promise<MemberKey[]> {
     const ids: string[] = [];
     for await (const chunk of this.members(trx, groupId, MEMBER_CHUNK_SIZE)) {
       for (const member of chunk) if (evaluateFilter(filter, member, memberAttributes)) ids.push(member.value);
     }
-    return this.remove(trx, groupId, ids);
+    return this.remove(trx, directoryId, groupId, ids);
   }
 
   /**

@@ -208,7 +208,7 @@ export class ResourceStore {
       ];
       if (members?.length) {
         const delta = await this.membership.apply(trx, directoryId, resource.id, [{ op: 'add', members }]);
-        changes.push(...(await this.membershipEvents(trx, directoryId, resource.id, doc, delta)));
+        changes.push(...(await this.membershipEvents(trx, resource.id, doc, delta)));
       }
       await this.changeLog.append(trx, directoryId, changes, type === 'User' ? { users: 1 } : { groups: 1 });
       return resource;
@@ -240,7 +240,7 @@ export class ResourceStore {
       }
       if (next.members?.length) {
         const delta = await this.membership.apply(trx, directoryId, id, next.members);
-        changes.push(...(await this.membershipEvents(trx, directoryId, id, next.doc, delta)));
+        changes.push(...(await this.membershipEvents(trx, id, next.doc, delta)));
       }
       if (changes.length === 0) return current;
       const updated: StoredResource = { ...current, doc: next.doc, version: current.version + 1, lastModified: new Date().toISOString() };
@@ -273,7 +273,7 @@ export class ResourceStore {
         type === 'User'
           ? [
               // Left as the delete found it: in the groups it is being removed from.
-              ...left.map((group) => userRemoved(group.id, group.doc, eventUser(id, current.doc, []))),
+              ...left.map((group) => userRemoved(group.id, group.doc, eventUser(id, current.doc))),
               {
                 type: 'dsync.user.deleted',
                 resourceType: type,
@@ -336,17 +336,15 @@ export class ResourceStore {
    * One event per user a membership change added or removed. Nested groups change membership rows too, but the
    * event catalogue speaks of users only, so they make no event.
    */
-  private async membershipEvents(trx: Kysely<Database>, directoryId: string, groupId: string, groupDoc: ScimDocument, delta: MembershipDelta): Promise<ChangeEntry[]> {
+  private async membershipEvents(trx: Kysely<Database>, groupId: string, groupDoc: ScimDocument, delta: MembershipDelta): Promise<ChangeEntry[]> {
     const changes: ChangeEntry[] = [];
     for (const [members, type] of [
       [delta.added, 'dsync.group.user_added'],
       [delta.removed, 'dsync.group.user_removed'],
     ] as const) {
       for (const member of members) {
-        if (member.type !== 'User') continue;
-        const row = await this.statements.users.get.first(trx, { directory: directoryId, id: member.id });
-        if (!row) continue;
-        const user = eventUser(member.id, JSON.parse(row.doc) as ScimDocument, await this.groupsForEvent(trx, member.id));
+        if (member.type !== 'User' || member.doc === undefined) continue;
+        const user = eventUser(member.id, JSON.parse(member.doc) as ScimDocument);
         changes.push({ type, resourceType: 'Group', resourceId: groupId, memberId: member.id, attributes: [], data: { group: eventGroup(groupId, groupDoc), user } });
       }
     }

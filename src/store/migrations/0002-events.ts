@@ -63,6 +63,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('endpoint_id', text, (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade'))
     .addColumn('directory_id', text, (c) => c.notNull().references('directories.id').onDelete('cascade'))
     .addColumn('seq', 'bigint', (c) => c.notNull())
+    // The cursor is also the delivery lane: one worker at a time sends an endpoint one directory's events, in sequence
+    // order. The lease says which worker and until when; a crashed worker's lane is free again once it expires.
+    .addColumn('lease_owner', text)
+    .addColumn('lease_expires_at', text)
     .addPrimaryKeyConstraint('webhook_cursors_pk', ['endpoint_id', 'directory_id'])
     .execute();
 
@@ -76,14 +80,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', text, (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', text, (c) => c.notNull())
-    /** While a worker sends it: no other worker claims it before this time. */
-    .addColumn('lease_expires_at', text)
     .addColumn('created_at', text, (c) => c.notNull())
     .addColumn('completed_at', text)
     .execute();
   // A replay makes a new delivery of the same event, so (endpoint, directory, seq) is not unique; the cursor
   // guarantees each event is enqueued once by fan-out.
-  await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+  await db.schema
+    .createIndex('webhook_deliveries_lane')
+    .on('webhook_deliveries')
+    .columns(['endpoint_id', 'directory_id', 'status', 'next_attempt_at'])
+    .execute();
   await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'created_at']).execute();
 
   await db.schema

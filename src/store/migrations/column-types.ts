@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { dialectOf } from '../dialect/dialect-of.ts';
 
 /**
  * Column types that must be spelled differently per dialect for both to behave alike.
@@ -9,7 +10,7 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
  * - An auto-increment key is `integer primary key autoincrement` in SQLite, an identity column in PostgreSQL.
  */
 export function columnTypes(db: Kysely<any>) {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = dialectOf(db) === 'postgres';
   return {
     text: postgres ? sql`text collate "C"` : sql`text`,
     serialKey: postgres ? sql`bigint generated always as identity primary key` : sql`integer primary key autoincrement`,
