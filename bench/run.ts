@@ -1,5 +1,6 @@
 // Roster's benchmark: `npm run bench` (add `-- --scale` or BENCH_SCALE=1 for the 100k-user sync and the hot
-// operations on 10k and 1M users; `-- --postgres URL` or `-- --dialect both` for PostgreSQL).
+// operations on 10k and 1M users; `-- --webhooks` for the webhook scenario alone; `-- --postgres URL` or
+// `-- --dialect both` for PostgreSQL).
 //
 // Roster runs as a separate child process on 127.0.0.1 with a fresh database (a SQLite file, or a database of its
 // own on a PostgreSQL server), exactly as `roster serve` runs in production, and autocannon drives it from this
@@ -20,6 +21,7 @@ import * as scenario from './lib/scenarios.ts';
 import { type Config, DEADLINE_S, readConfig, SIZE, SMALL, TARGET } from './lib/settings.ts';
 import { measureSteadyState } from './lib/steady-state.ts';
 import { measureSync } from './lib/sync-scenario.ts';
+import { measureWebhooks } from './lib/webhook-scenario.ts';
 
 async function measureBaseline(config: Config, report: Report): Promise<void> {
   const port = await freePort();
@@ -52,9 +54,14 @@ async function backendFor(dialect: Dialect, config: Config, workDir: string, res
 
 /** Every scenario on one dialect; what was measured before a failure stays in `results`. */
 async function measureDialect(config: Config, backend: Backend, results: DialectResults, baselineRps: number | undefined): Promise<void> {
+  if (config.webhooksOnly) {
+    await measureWebhooks(config, backend, results);
+    return;
+  }
   if (!config.scaleOnly) {
     await measureSteadyState(config, backend, results, baselineRps);
     await measureSync(backend, results, '7', SIZE.syncUsers, SIZE.syncGroups, DEADLINE_S.sync, TARGET.syncSeconds);
+    await measureWebhooks(config, backend, results);
   }
   if (config.scale) {
     await measureSync(backend, results, '8', SIZE.scaleUsers, SIZE.scaleGroups, DEADLINE_S.scaleSync);
@@ -90,6 +97,7 @@ async function main(): Promise<void> {
       warmupSeconds: config.warmupSeconds,
       scale: config.scale,
       scaleOnly: config.scaleOnly,
+      webhooksOnly: config.webhooksOnly,
       small: SMALL,
       dialects: config.dialects,
     },
@@ -100,10 +108,11 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'roster-bench-'));
   if (!config.keep) onCleanup(() => rmSync(workDir, { recursive: true, force: true }));
   const dialectNames = config.dialects.map((d) => DIALECT_LABEL[d]).join(' then ');
-  const scope = config.scaleOnly ? '; the scale run only' : config.scale ? '; with the scale run' : '';
+  const scope = config.webhooksOnly ? '; the webhook scenario only' : config.scaleOnly ? '; the scale run only' : config.scale ? '; with the scale run' : '';
   log(`${dialectNames}; work directory ${workDir}; ${config.durationSeconds} s per scenario${scope}${SMALL ? '; BENCH_SMALL: counts / 10' : ''}`);
   try {
-    await measureBaseline(config, report);
+    // The baseline is what the GET scenarios are read against; the webhook scenario alone has none.
+    if (!config.webhooksOnly) await measureBaseline(config, report);
     for (const dialect of config.dialects) {
       const results: DialectResults = { dialect, seeding: [], rows: [], sizes: [], observations: [] };
       report.dialects.push(results);

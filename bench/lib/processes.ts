@@ -77,13 +77,15 @@ export interface ServerProcess {
 }
 
 const KEPT_OUTPUT_LINES = 40;
+const START_TIMEOUT_MS = 60_000;
 
 /**
- * Starts `node <args>` and resolves once its output matches `ready` (the server is listening). The child is `node`
- * itself, not a shell around it, so its pid is the process whose memory we sample.
+ * Starts `node <args>`, with `env` on top of this process's environment, and resolves once its output matches `ready`
+ * (the server is listening). The child is `node` itself, not a shell around it, so its pid is the process whose
+ * memory we sample.
  */
-export async function startServer(name: string, args: string[], baseUrl: string, ready: RegExp, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+export async function startServer(name: string, args: string[], baseUrl: string, ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   running.add(child);
   const lines: string[] = [];
   const recentOutput = () => lines.join('\n');
@@ -91,7 +93,7 @@ export async function startServer(name: string, args: string[], baseUrl: string,
   child.once('exit', () => running.delete(child));
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs} ms:\n${recentOutput()}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${START_TIMEOUT_MS} ms:\n${recentOutput()}`)), START_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.trim() === '') continue;
@@ -133,6 +135,7 @@ export async function startServer(name: string, args: string[], baseUrl: string,
 
 export interface Directory {
   id: string;
+  organizationId: string;
   token: string;
   tenantUrl: string;
 }
@@ -146,22 +149,37 @@ export async function createDirectory(database: string, publicUrl: string, name:
   );
   const lastLine = stdout.trim().split('\n').pop() ?? '';
   const parsed = JSON.parse(lastLine) as Partial<Directory>;
-  if (!parsed.id || !parsed.token || !parsed.tenantUrl) throw new Error(`unexpected output of "roster directory create": ${stdout}`);
-  return { id: parsed.id, token: parsed.token, tenantUrl: parsed.tenantUrl };
+  if (!parsed.id || !parsed.organizationId || !parsed.token || !parsed.tenantUrl) throw new Error(`unexpected output of "roster directory create": ${stdout}`);
+  return { id: parsed.id, organizationId: parsed.organizationId, token: parsed.token, tenantUrl: parsed.tenantUrl };
+}
+
+/** `roster webhook add --organization ID --url URL --json`: an endpoint for every event; `env` holds the secret key. */
+export async function addWebhookEndpoint(database: string, organizationId: string, url: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await execFileAsync(process.execPath, [ROSTER_BIN, 'webhook', 'add', '--organization', organizationId, '--url', url, '--database', database, '--json'], {
+    cwd: ROOT,
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
 }
 
 /** `roster serve` on 127.0.0.1 with its own database: a SQLite file (Roster itself turns on WAL) or a postgres:// URL. */
-export async function startRoster(database: string, port: number): Promise<ServerProcess> {
+export async function startRoster(database: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const baseUrl = `http://127.0.0.1:${port}`;
   return startServer(
     'roster',
     [ROSTER_BIN, 'serve', '--host', '127.0.0.1', '--port', String(port), '--database', database, '--public-url', baseUrl],
     baseUrl,
     /Roster is listening on/,
+    env,
   );
 }
 
 /** The bare node:http server that answers a fixed 1 KB JSON, as the ceiling for a Node server on this machine. */
 export async function startBaseline(port: number): Promise<ServerProcess> {
   return startServer('baseline', ['--import', 'tsx', join(ROOT, 'bench', 'baseline-server.ts'), String(port)], `http://127.0.0.1:${port}`, /baseline listening/);
+}
+
+/** The fast local webhook receiver (bench/webhook-receiver.ts): answers 204 at once and counts the events it got. */
+export async function startWebhookReceiver(port: number): Promise<ServerProcess> {
+  return startServer('webhook receiver', ['--import', 'tsx', join(ROOT, 'bench', 'webhook-receiver.ts'), String(port)], `http://127.0.0.1:${port}`, /webhook receiver listening/);
 }

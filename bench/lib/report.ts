@@ -69,7 +69,7 @@ export interface Report {
   startedAt: string;
   finishedAt?: string;
   machine: Machine;
-  config: { durationSeconds: number; warmupSeconds: number; scale: boolean; scaleOnly: boolean; small: boolean; dialects: Dialect[] };
+  config: { durationSeconds: number; warmupSeconds: number; scale: boolean; scaleOnly: boolean; webhooksOnly: boolean; small: boolean; dialects: Dialect[] };
   /** CPU the machine used over 2 s before the run, in % of one core: more than a few % means it was not idle. */
   busyCpuPercentAtStart: number;
   baseline?: { figures: LoadFigures; window: WindowFigures };

@@ -1,7 +1,7 @@
 import { type ScimTarget, scimTarget } from './entra.ts';
 import type { FreshDatabases } from './fresh-databases.ts';
 import { PostgresCpu } from './postgres-cpu.ts';
-import { createDirectory, freePort, type ServerProcess, startRoster } from './processes.ts';
+import { createDirectory, type Directory, freePort, type ServerProcess, startRoster } from './processes.ts';
 import { ProcessSampler, type WindowFigures } from './sampler.ts';
 
 /** The database side of a benchmark run: where fresh databases come from, and a local PostgreSQL to sample. */
@@ -31,13 +31,22 @@ export function log(message: string): void {
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** What a scenario adds to a plain server, e.g. a webhook endpoint and the key that encrypts its secret. */
+export interface LaunchOptions {
+  /** On top of the benchmark's environment, for `roster serve`. */
+  env?: NodeJS.ProcessEnv;
+  /** Runs once the directory exists and before the server starts, so the server sees it from its first request. */
+  beforeServe?: (database: string, directory: Directory) => Promise<void>;
+}
+
 /** A fresh database, an Entra directory in it (through the CLI), and `roster serve` on it on a free port. */
-export async function launchRoster(backend: Backend, label: string): Promise<RunningRoster> {
+export async function launchRoster(backend: Backend, label: string, options: LaunchOptions = {}): Promise<RunningRoster> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const database = await backend.databases.create(label);
   const directory = await createDirectory(database, origin, `Bench ${label}`);
-  const running = await serveDirectory(backend, database, origin, directory.id, directory.token);
+  await options.beforeServe?.(database, directory);
+  const running = await serveDirectory(backend, database, origin, directory.id, directory.token, options.env);
   log(`roster (${backend.databases.dialect} ${label}) pid ${running.server.pid} on ${origin}, directory ${directory.id}`);
   return running;
 }
@@ -48,8 +57,8 @@ export async function relaunchRoster(backend: Backend, stopped: RunningRoster): 
   return serveDirectory(backend, stopped.database, stopped.target.origin, stopped.directoryId, token);
 }
 
-async function serveDirectory(backend: Backend, database: string, origin: string, directoryId: string, token: string): Promise<RunningRoster> {
-  const server = await startRoster(database, Number(new URL(origin).port));
+async function serveDirectory(backend: Backend, database: string, origin: string, directoryId: string, token: string, env?: NodeJS.ProcessEnv): Promise<RunningRoster> {
+  const server = await startRoster(database, Number(new URL(origin).port), env);
   const postgresCpu = backend.postgresPid === undefined ? undefined : new PostgresCpu(backend.postgresPid, backend.databases.serverDatabaseName!(database));
   const sampler = new ProcessSampler(server.pid, postgresCpu);
   sampler.start();

@@ -8,6 +8,8 @@ export interface Config {
   scale: boolean;
   /** Only those (`--scale-only`), so that a long run of both dialects can be split in two. */
   scaleOnly: boolean;
+  /** Only the webhook scenario (`--webhooks`): create user without and with a webhook endpoint, then the drain. */
+  webhooksOnly: boolean;
   /** Keep the temporary directory (SQLite files) and the PostgreSQL databases for a look afterwards. */
   keep: boolean;
   /** Run one after the other, in this order, and reported side by side. */
@@ -25,6 +27,8 @@ export const TARGET = {
   memberAddRatio: 0.8,
   /** "The cost must stay flat": an operation on 1M users runs at least at this fraction of its rate on 10k. */
   flatRatio: 0.8,
+  /** "Within 10%": create user's p50 and p99 with a webhook endpoint at most this multiple of those without. */
+  webhookLatencyRatio: 1.1,
 };
 
 /** BENCH_SMALL=1 shrinks every count tenfold: a quick check of the benchmark itself, not figures to compare. */
@@ -54,6 +58,8 @@ export const DEADLINE_S = {
   sync: 300,
   scaleSync: 2_400,
   bulkSeed: 1_800,
+  /** From the end of the webhook scenario's load until the receiver has every event. */
+  webhookDrain: 300,
   /** Per dialect: a run of both dialects gets twice as long. */
   overall: 45 * 60,
   overallScale: 90 * 60,
@@ -88,6 +94,7 @@ export function readConfig(): Config {
     warmupSeconds: Math.min(2, durationSeconds / 5),
     scale: process.env.BENCH_SCALE === '1' || process.argv.includes('--scale') || process.argv.includes('--scale-only'),
     scaleOnly: process.argv.includes('--scale-only'),
+    webhooksOnly: process.argv.includes('--webhooks'),
     keep: process.env.BENCH_KEEP === '1',
     dialects,
     ...(postgresUrl && dialects.includes('postgres') ? { postgresUrl } : {}),

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { totalResultsOf } from './entra.ts';
+import type { LoadFigures } from './load.ts';
+import { addWebhookEndpoint, freePort, type ServerProcess, startWebhookReceiver } from './processes.ts';
+import type { Check, DialectResults } from './report.ts';
+import { type Backend, delay, fmt, launchRoster, type LaunchOptions, log, measured, shutDown } from './roster-under-test.ts';
+import { timedRow } from './rows.ts';
+import type { WindowFigures } from './sampler.ts';
+import * as scenario from './scenarios.ts';
+import { type Config, DEADLINE_S, SIZE, TARGET } from './settings.ts';
+
+/** How often the drain asks the receiver how many events it has. */
+const DRAIN_POLL_MS = 100;
+
+/** What the receiver had at one moment. */
+interface Mark {
+  events: number;
+  at: number;
+}
+
+async function receivedBy(receiver: ServerProcess): Promise<Mark> {
+  const response = await fetch(receiver.baseUrl, { signal: AbortSignal.timeout(10_000) });
+  const { events } = (await response.json()) as { events: number };
+  return { events, at: performance.now() };
+}
+
+interface Delivery {
+  /** Events Roster had written when the load stopped: one per user created, and the directory's activation. */
+  written: number;
+  /** Events the receiver got per second over the measured load. */
+  duringLoadPerSecond: number;
+  /** Events written but not yet received when the load stopped. */
+  backlogAtEnd: number;
+  drainSeconds: number;
+  drainPerSecond: number;
+  /** False if the receiver still lacked events at the deadline. */
+  complete: boolean;
+}
+
+/** Waits until the receiver has `written` events, or the deadline; the time runs from the end of the load. */
+async function drain(receiver: ServerProcess, written: number, loadEnd: Mark): Promise<Pick<Delivery, 'drainSeconds' | 'drainPerSecond' | 'complete'>> {
+  let last = loadEnd;
+  const deadline = loadEnd.at + DEADLINE_S.webhookDrain * 1000;
+  while (last.events < written && last.at < deadline) {
+    await delay(DRAIN_POLL_MS);
+    last = await receivedBy(receiver);
+  }
+  const drainSeconds = (last.at - loadEnd.at) / 1000;
+  return {
+    drainSeconds: Math.round(drainSeconds * 10) / 10,
+    drainPerSecond: drainSeconds > 0 ? (last.events - loadEnd.events) / drainSeconds : 0,
+    complete: last.events >= written,
+  };
+}
+
+/**
+ * Scenario 1's create-user load on a fresh server. With a receiver, the server has an endpoint for all events
+ * pointing at it, and once the load stops the receiver is watched until it has every event Roster wrote.
+ */
+async function createUsers(config: Config, backend: Backend, label: string, launch: LaunchOptions, receiver?: ServerProcess): Promise<{ measurement: { result: LoadFigures; window: WindowFigures }; delivery?: Delivery }> {
+  const roster = await launchRoster(backend, label, launch);
+  const run = { connections: SIZE.connections, durationSeconds: config.durationSeconds, warmupSeconds: config.warmupSeconds };
+  try {
+    // Asked for as the measured load begins; the few ms the answer takes do not matter over a run of seconds.
+    let loadStart: Promise<Mark> | undefined;
+    const measurement = await measured(roster, (begin) =>
+      scenario.timedLoad(roster.target, run, scenario.createUserLoad(roster.target, []), () => {
+        begin();
+        if (receiver) loadStart = receivedBy(receiver);
+      }),
+    );
+    if (!receiver || !loadStart) return { measurement };
+    const [start, end] = [await loadStart, await receivedBy(receiver)];
+    // Counted by Roster rather than by the load generator, which does not see the answers in flight when it stops.
+    const users = totalResultsOf((await scenario.getJson(roster.target, '/Users?count=0')).body) ?? 0;
+    const written = users + 1;
+    log(`webhooks: ${fmt(written)} events written, ${fmt(end.events)} received when the load stopped; draining`);
+    const drained = await drain(receiver, written, end);
+    return {
+      measurement,
+      delivery: { written, duringLoadPerSecond: (end.events - start.events) / ((end.at - start.at) / 1000), backlogAtEnd: written - end.events, ...drained },
+    };
+  } finally {
+    await shutDown(roster);
+    await backend.databases.dispose(roster.database);
+  }
+}
+
+/** Latency with a webhook endpoint against without, held to "within 10%" at the median and the tail. */
+function latencyCheck(off: LoadFigures, on: LoadFigures): Check {
+  const p50 = on.p50Ms / off.p50Ms;
+  const p99 = on.p99Ms / off.p99Ms;
+  return {
+    label: `p50, p99 <= ${TARGET.webhookLatencyRatio}x 9a's (${p50.toFixed(2)}x, ${p99.toFixed(2)}x)`,
+    pass: p50 <= TARGET.webhookLatencyRatio && p99 <= TARGET.webhookLatencyRatio,
+  };
+}
+
+/** Scenario 9: create user (POST /Users, c=32) on a server without a webhook endpoint, then on one with an endpoint for all events. */
+export async function measureWebhooks(config: Config, backend: Backend, results: DialectResults): Promise<void> {
+  // Both servers get the same environment, so the endpoint is the only difference between them.
+  const env = { ROSTER_SECRET_KEY: randomBytes(32).toString('base64'), ROSTER_WEBHOOK_ALLOW_PRIVATE: '1' };
+  log('9a: create user, no webhook endpoint');
+  const off = await createUsers(config, backend, 'webhooks-off', { env });
+  results.rows.push(timedRow('9a', 'create user (POST /Users), no webhook endpoint', off.measurement, []));
+
+  const receiver = await startWebhookReceiver(await freePort());
+  try {
+    log(`9b: create user, webhook endpoint for all events -> ${receiver.baseUrl}`);
+    const addEndpoint = (database: string, directory: { organizationId: string }) => addWebhookEndpoint(database, directory.organizationId, receiver.baseUrl, env);
+    const on = await createUsers(config, backend, 'webhooks-on', { env, beforeServe: addEndpoint }, receiver);
+    const d = on.delivery!;
+    results.rows.push(
+      timedRow('9b', 'create user (POST /Users), webhook endpoint for all events', on.measurement, [
+        latencyCheck(off.measurement.result, on.measurement.result),
+        { label: `every event delivered within ${DEADLINE_S.webhookDrain} s`, pass: d.complete },
+      ], {
+        notes: [
+          `req/s ${(on.measurement.result.requestsPerSecond / off.measurement.result.requestsPerSecond).toFixed(2)}x 9a's`,
+          `${fmt(d.written)} events written (one per user created, warm-up included, and dsync.directory.activated); ` +
+            `delivered ${fmt(d.duringLoadPerSecond)}/s during the measured load; backlog ${fmt(d.backlogAtEnd)} when the load stopped, ` +
+            `drained in ${d.drainSeconds} s (${fmt(d.drainPerSecond)}/s)${d.complete ? '' : ' (INCOMPLETE: deadline)'}`,
+          'the receiver (node:http, 204 at once, signatures not verified) is a child process whose CPU counts as "other"',
+        ],
+      }),
+    );
+    log(`9b: ${fmt(d.duringLoadPerSecond)} events/s during the load, backlog ${fmt(d.backlogAtEnd)}, drained in ${d.drainSeconds} s`);
+  } finally {
+    await receiver.stop();
+  }
+}
