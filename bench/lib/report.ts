@@ -133,18 +133,18 @@ function rowCells(row: Row): string[] {
     row.scenario,
     String(row.concurrency),
     String(row.wallSeconds ?? f.seconds),
-    int(f.requests),
-    int(f.requestsPerSecond),
-    ms(f.p50Ms),
-    ms(f.p99Ms),
-    int(f.errors),
-    int(f.non2xx),
+    ...loadCells(f),
     String(row.window.peakRssMb),
     cpu(row.window),
     row.vsBaseline === undefined ? '' : `${(row.vsBaseline * 100).toFixed(row.vsBaseline < 0.1 ? 1 : 0)}%`,
     row.checks.map((c) => c.label).join('; '),
     verdict(row.checks),
   ];
+}
+
+/** The cells every load measurement shares: requests, rate, latency and failures. */
+function loadCells(f: LoadFigures): string[] {
+  return [int(f.requests), int(f.requestsPerSecond), ms(f.p50Ms), ms(f.p99Ms), int(f.errors), int(f.non2xx)];
 }
 
 const seedHeader = (dialect: Dialect) => ['Seeding step', 'items', 'time s', 'items/s', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'peak RSS MB', cpuHeader(dialect)];
@@ -156,12 +156,7 @@ function seedCells({ step, window }: SeedRow): string[] {
     int(step.items),
     String(f.seconds),
     int(step.itemsPerSecond),
-    int(f.requests),
-    int(f.requestsPerSecond),
-    ms(f.p50Ms),
-    ms(f.p99Ms),
-    int(f.errors),
-    int(f.non2xx),
+    ...loadCells(f),
     String(window.peakRssMb),
     cpu(window),
   ];
