@@ -57,6 +57,17 @@ async function migrate({ db, dialect }: Connection): Promise<void> {
   // database where another schema holds them too (one per tenant, one per test) would look migrated when it is not.
   const migrationTableSchema =
     dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
-  const { error } = await new Migrator({ db, provider: migrations, ...(migrationTableSchema ? { migrationTableSchema } : {}) }).migrateToLatest();
-  if (error) throw error;
+  const migrator = new Migrator({ db, provider: migrations, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  for (let attempt = 1; ; attempt++) {
+    const { error } = await migrator.migrateToLatest();
+    if (!error) return;
+    // Kysely's introspection reads the catalog of every schema, looking each one up again by name: a schema
+    // that another tenant (or test) drops at that moment fails the scan with "schema … does not exist". Nothing
+    // was applied yet; looking again finds it gone.
+    if (attempt < MIGRATE_ATTEMPTS && (error as { code?: string }).code === INVALID_SCHEMA_NAME) continue;
+    throw error;
+  }
 }
+
+const MIGRATE_ATTEMPTS = 5;
+const INVALID_SCHEMA_NAME = '3F000';
