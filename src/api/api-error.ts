@@ -1,7 +1,17 @@
 /** What went wrong, for programs: the host app branches on `code`, people read `message`. */
-export type ApiErrorCode = 'invalid_request' | 'invalid_filter' | 'invalid_cursor' | 'unauthorized' | 'not_found' | 'internal_error';
+export type ApiErrorCode =
+  | 'invalid_request'
+  | 'invalid_filter'
+  | 'invalid_cursor'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'csrf_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'too_many_attempts'
+  | 'internal_error';
 
-/** A failure of an `/api/v1` request, answered as `{ "error": { "code", "message" } }` with `status`. */
+/** A failure of an `/api/v1` or `/api/admin` request, answered as `{ "error": { "code", "message" } }` with `status`. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

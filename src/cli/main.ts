@@ -10,7 +10,10 @@ import { buildApp } from '../http/app.ts';
 import { connect } from '../store/connect.ts';
 import { DEFAULT_RETENTION_DAYS } from '../store/event-retention.ts';
 import { DEFAULT_POOL_OPTIONS } from '../store/postgres/pool-options.ts';
+import { allowPrivateFromEnv } from '../webhooks/destination-guard.ts';
+import { lazySecretBox } from '../webhooks/secret-key.ts';
 import { WebhookError } from '../webhooks/webhook-error.ts';
+import { registerAdminCommands } from './admin-commands.ts';
 import { integerArgument } from './integer-argument.ts';
 import { printTable } from './print-table.ts';
 import { printableDatabase } from './printable-database.ts';
@@ -123,6 +126,9 @@ program
       logRequests: opts.logRequests,
       metricsToken: opts.metricsToken || undefined,
       webhooks: opts.webhooks ? deliveryWorkerOptions(connection, opts.database) : undefined,
+      // The first endpoint added in the portal makes the key file of a SQLite trial, as `roster webhook add` does.
+      webhookSecrets: lazySecretBox({ dialect: connection.dialect, location: opts.database }, { create: true }),
+      allowPrivateWebhookDestinations: allowPrivateFromEnv(),
     });
     const retention = startRetentionTimer(connection.db, opts.eventRetentionDays, logger);
     // A second signal, or a shutdown that outlasts the time limit, exits at once with 1.
@@ -139,7 +145,8 @@ program
       `Roster is listening on ${address} (database: ${printableDatabase(opts.database)})\n` +
         `Create a directory for your identity provider:\n` +
         `  ./bin/roster directory create --name "Contoso" --provider entra${opts.publicUrl ? ` --public-url ${opts.publicUrl}` : ''}\n` +
-        `Then paste its Tenant URL (${base}/scim/v2/<directory-id>) and Secret Token into Entra ID's provisioning page.\n`,
+        `Then paste its Tenant URL (${base}/scim/v2/<directory-id>) and Secret Token into Entra ID's provisioning page.\n` +
+        `Or use the admin portal at ${base}/portal (make an operator account: ./bin/roster admin create --username you).\n`,
     );
   });
 
@@ -258,6 +265,8 @@ token
       process.stdout.write(`Token ${tokenId} revoked.\n`);
     }),
   );
+
+registerAdminCommands(program, databaseOption, (database, work) => withServices(database, (_directories, roster) => work(roster)));
 
 const apiKey = program.command('api-key').description("manage API keys: your app's access to the events and directory API (/api/v1)");
 apiKey

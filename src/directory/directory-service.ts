@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ResourceSchema } from '../scim/schema/resource-schema.ts';
-import type { DirectoryRecord, DirectoryStore, TokenRecord } from '../store/directory-store.ts';
+import type { DirectoryRecord, DirectoryStore, OrganizationRecord, TokenRecord } from '../store/directory-store.ts';
 import { type AttributeRules, validateRules } from './attribute-rules.ts';
 import { isProvider, PROVIDERS, type Provider, type ProviderProfile, profileFor } from './provider-profile.ts';
 import { hashToken, newSecretToken, sameHash } from './secret-token.ts';
@@ -117,8 +117,14 @@ export class DirectoryService {
     this.changed();
   }
 
-  organizations(): Promise<Array<{ id: string; name: string; createdAt: string }>> {
+  organizations(): Promise<OrganizationRecord[]> {
     return this.store.organizations();
+  }
+
+  /** An organization with no directory yet: the portal creates the customer first, then its directories. */
+  async createOrganization(name: string): Promise<OrganizationRecord> {
+    if (!name.trim()) throw new DirectoryError('an organization needs a name');
+    return this.store.createOrganization({ id: randomUUID(), name: name.trim() });
   }
 
   organization(id: string): Promise<{ id: string; name: string } | undefined> {

@@ -1,19 +1,36 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
+import { AdminAccounts } from '../admin/admin-accounts.ts';
+import { AdminScope } from '../admin/admin-scope.ts';
+import { AdminSessions } from '../admin/admin-sessions.ts';
+import { AuditLog } from '../admin/audit-log.ts';
+import { SetupLinks } from '../admin/setup-links.ts';
 import { ApiKeys } from '../api/api-keys.ts';
 import { ApiScope } from '../api/api-scope.ts';
 import { DirectoryReader } from '../api/directory-reader.ts';
 import { EventPages } from '../api/event-pages.ts';
 import { DirectoryService } from '../directory/directory-service.ts';
 import { ScimService } from '../directory/scim-service.ts';
+import { AdminAccountStore } from '../store/admin-account-store.ts';
+import { AdminSessionStore } from '../store/admin-session-store.ts';
 import { ApiKeyStore } from '../store/api-key-store.ts';
+import { AuditLogStore } from '../store/audit-log-store.ts';
 import type { Connection } from '../store/connect.ts';
 import { jsonSqlFor } from '../store/dialect/json-sql-for.ts';
+import { DirectoryStatsStore } from '../store/directory-stats.ts';
 import { DirectoryStore } from '../store/directory-store.ts';
 import { EventFeed } from '../store/event-feed.ts';
 import { ProvisioningLogStore } from '../store/provisioning-log-store.ts';
 import { ResourcePages } from '../store/resource-pages.ts';
 import { ResourceStore } from '../store/resource-store.ts';
+import { SetupLinkStore } from '../store/setup-link-store.ts';
 import { type DeliveryWorkerOptions, runDeliveryWorker } from '../webhooks/delivery-worker.ts';
+import type { SecretBox } from '../webhooks/secret-box.ts';
+import { lazySecretBox } from '../webhooks/secret-key.ts';
+import { WebhookService } from '../webhooks/webhook-service.ts';
+import { AdminAuth } from './admin/admin-auth.ts';
+import { adminApi } from './admin/admin-api.ts';
 import { ApiKeyAuth } from './api-key-auth.ts';
 import { apiRoutes } from './api-routes.ts';
 import { BearerAuth } from './bearer-auth.ts';
@@ -21,6 +38,7 @@ import { registerDraining } from './draining.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerJsonBody } from './json-body.ts';
 import { registerMetrics } from './metrics.ts';
+import { defaultPortalRoot, portalRoutes } from './portal-routes.ts';
 import { registerProvisioningLog } from './provisioning-record.ts';
 import { registerRequestIdHeader, requestId } from './request-id.ts';
 import { sendScimError } from './scim-error-reply.ts';
@@ -47,11 +65,21 @@ export interface AppOptions {
   metricsToken?: string;
   /** Deliver webhooks from this process: `roster serve` does unless --no-webhooks; CLI commands never do. */
   webhooks?: DeliveryWorkerOptions;
+  /**
+   * The key of webhook secrets, for endpoints added through the admin API (default: the delivery worker's when it
+   * runs here, else ROSTER_SECRET_KEY alone).
+   */
+  webhookSecrets?: () => SecretBox;
+  /** Let the admin API add webhook endpoints on private or loopback addresses (ROSTER_WEBHOOK_ALLOW_PRIVATE=1). */
+  allowPrivateWebhookDestinations?: boolean;
+  /** The built portal (default: dist/portal of this checkout). */
+  portalRoot?: string;
 }
 
 export interface RosterApp {
   app: FastifyInstance;
   directories: DirectoryService;
+  admins: AdminAccounts;
   apiKeys: ApiKeys;
   provisioningLog: ProvisioningLogStore;
 }
@@ -85,6 +113,17 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
   const apiKeys = new ApiKeys(new ApiKeyStore(db), directories);
   const provisioningLog = new ProvisioningLogStore(db, (error) => app.log.error({ err: error }, 'provisioning log write failed'));
 
+  // Collects the admin API's routes (those with tags) into the OpenAPI document served at /api/docs.
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Roster admin API', version: '1', description: 'Organizations, directories, tokens, rules, users and groups, logs, webhooks (docs/admin-api.md).' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'roster_session' } } },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    hideUntagged: true,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
   registerJsonBody(app, bodyLimit);
   registerProvisioningLog(app, provisioningLog);
   registerRequestIdHeader(app);
@@ -98,14 +137,42 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
     paging: { defaultCount: 100, maxCount: options.maxResults ?? 1000 },
     bodyLimit,
   });
+  const apiKeyAuth = new ApiKeyAuth(apiKeys);
+  const reader = new DirectoryReader(scim, resources, new ResourcePages(db, json));
   await app.register(apiRoutes, {
     prefix: '/api/v1',
-    auth: new ApiKeyAuth(apiKeys),
+    auth: apiKeyAuth,
     scope: new ApiScope(directories),
     events: new EventPages(new EventFeed(db)),
-    reader: new DirectoryReader(scim, resources, new ResourcePages(db, json)),
+    reader,
   });
+  const sessions = new AdminSessions(new AdminSessionStore(db));
+  const admins = new AdminAccounts(new AdminAccountStore(db), new AdminSessionStore(db));
+  const origin = (request: { protocol: string; host: string }) => options.publicUrl ?? `${request.protocol}://${request.host}`;
+  const webhookSecrets = options.webhookSecrets ?? options.webhooks?.secrets ?? lazySecretBox({ dialect, location: ':memory:' }, { create: false });
+  await app.register(adminApi, {
+    prefix: '/api/admin',
+    services: {
+      auth: new AdminAuth(sessions, apiKeyAuth),
+      accounts: admins,
+      sessions,
+      scope: new AdminScope(directories),
+      audit: new AuditLog(new AuditLogStore(db)),
+      directories,
+      reader,
+      provisioningLog,
+      stats: new DirectoryStatsStore(db),
+      webhooks: new WebhookService(db, {
+        secrets: webhookSecrets,
+        allowPrivateDestinations: options.webhooks?.allowPrivateDestinations ?? options.allowPrivateWebhookDestinations ?? false,
+      }),
+      setupLinks: new SetupLinks(new SetupLinkStore(db)),
+      apiKeys,
+      publicUrl: origin,
+    },
+  });
+  await app.register(portalRoutes, { root: options.portalRoot ?? defaultPortalRoot() });
   app.addHook('onClose', async () => provisioningLog.flush());
   if (options.webhooks) await runDeliveryWorker(app, options.connection, options.webhooks);
-  return { app, directories, apiKeys, provisioningLog };
+  return { app, directories, admins, apiKeys, provisioningLog };
 }

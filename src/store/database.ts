@@ -20,6 +20,10 @@ export interface Database {
   extension_attributes: ExtensionAttributeTable;
   changes: ChangeTable;
   provisioning_log: ProvisioningLogTable;
+  admins: AdminTable;
+  setup_links: SetupLinkTable;
+  admin_sessions: AdminSessionTable;
+  audit_log: AuditLogTable;
 }
 
 export interface DirectoryTable {
@@ -208,4 +212,52 @@ export interface ProvisioningLogTable {
   label: string | null;
   duration_ms: number;
   error: string | null;
+}
+
+export interface AdminTable {
+  id: string;
+  username: string;
+  username_key: string;
+  /** `scrypt$N$r$p$salt$hash`; the password itself is never stored. */
+  password_hash: string;
+  /** Wrong passwords in a row; the account locks after a few (admin/sign-in-throttle.ts). */
+  failed_attempts: Generated<number>;
+  locked_until: string | null;
+  created_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface SetupLinkTable {
+  id: string;
+  organization_id: string;
+  /** Hex SHA-256 of the link's token. */
+  hash: string;
+  prefix: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface AdminSessionTable {
+  /** Hex SHA-256 of the session cookie's value. */
+  id: string;
+  admin_id: string | null;
+  setup_link_id: string | null;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  organization_id: string | null;
+  action: string;
+  target: string | null;
+  /** JSON object. */
+  details: string;
+  request_id: string | null;
 }

@@ -21,6 +21,13 @@ export interface DirectoryRecord {
   groupCount: number;
 }
 
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+  directoryCount: number;
+}
+
 export interface TokenRecord {
   id: string;
   directoryId: string;
@@ -97,9 +104,29 @@ export class DirectoryStore {
     return this.db.selectFrom('organizations').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
   }
 
-  async organizations(): Promise<Array<{ id: string; name: string; createdAt: string }>> {
-    const rows = await this.db.selectFrom('organizations').selectAll().orderBy('created_at').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+  /** Organizations, oldest first, with how many live directories each has. */
+  async organizations(): Promise<OrganizationRecord[]> {
+    const rows = await this.db
+      .selectFrom('organizations as o')
+      .select(['o.id', 'o.name', 'o.created_at'])
+      .select((eb) =>
+        eb
+          .selectFrom('directories as d')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('d.organization_id', '=', 'o.id')
+          .where('d.deleted_at', 'is', null)
+          .as('directory_count'),
+      )
+      .orderBy('o.created_at')
+      .orderBy('o.id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, directoryCount: Number(r.directory_count ?? 0) }));
+  }
+
+  async createOrganization(organization: { id: string; name: string }): Promise<OrganizationRecord> {
+    const createdAt = new Date().toISOString();
+    await this.db.insertInto('organizations').values({ ...organization, created_at: createdAt }).execute();
+    return { ...organization, createdAt, directoryCount: 0 };
   }
 
   async saveSettings(id: string, settings: Record<string, unknown>): Promise<void> {

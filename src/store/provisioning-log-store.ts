@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, ProvisioningLogTable } from './database.ts';
 import { parameters, PreparedQuery } from './prepared-query.ts';
 
@@ -6,6 +6,19 @@ export type ProvisioningLogEntry = Omit<Insertable<ProvisioningLogTable>, 'id'>;
 const LOG_COLUMNS = ['directory_id', 'at', 'request_id', 'method', 'path', 'status', 'resource_type', 'resource_id', 'label', 'duration_ms', 'error'] as const;
 
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
+
+/** A page of one directory's log for the portal, newest first. */
+export interface LogPageQuery {
+  directoryId: string;
+  failedOnly?: boolean;
+  /** The start of the label (the userName or displayName the request named), ignoring case, or a resource id. */
+  subject?: string;
+  since?: string;
+  until?: string;
+  /** Entries older than this id. */
+  beforeId?: number;
+  limit: number;
+}
 
 export interface LogQuery {
   directoryId?: string;
@@ -63,5 +76,19 @@ export class ProvisioningLogStore {
     if (query.failedOnly) select = select.where((eb) => eb.or([eb('status', '>=', 400), eb('error', 'is not', null)]));
     const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
     return rows.reverse();
+  }
+
+  async page(query: LogPageQuery): Promise<ProvisioningLogRow[]> {
+    await this.flush();
+    let select = this.db.selectFrom('provisioning_log').selectAll().where('directory_id', '=', query.directoryId);
+    if (query.failedOnly) select = select.where((eb) => eb.or([eb('status', '>=', 400), eb('error', 'is not', null)]));
+    if (query.subject) {
+      const pattern = `${query.subject.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      select = select.where((eb) => eb.or([sql<boolean>`lower(label) like ${pattern} escape '\\'`, eb('resource_id', '=', query.subject!)]));
+    }
+    if (query.since) select = select.where('at', '>=', query.since);
+    if (query.until) select = select.where('at', '<', query.until);
+    if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
+    return select.orderBy('id', 'desc').limit(query.limit).execute();
   }
 }

@@ -1,10 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.ts';
 import * as events from './0002-events.ts';
+import * as admin from './0003-admin.ts';
 
 /** Migrations ship inside the code (no files to find at run time); names sort in the order they apply. */
 export const migrations: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial': initial, '0002-events': events };
+    return { '0001-initial': initial, '0002-events': events, '0003-admin': admin };
   },
 };
