@@ -47,7 +47,7 @@ async function sharedDatabase() {
 }
 
 describe(`webhook delivery across a restart (${testDialect})`, { skip: testDialect === 'postgres' && !testPostgresUrl ? NEEDS_SERVER : false }, () => {
-  test('an instance killed with SIGKILL while a webhook is in flight loses nothing: the next one sends it again, then the rest', async (t) => {
+  test('an instance killed with SIGKILL while a webhook is in flight loses nothing: the next one sends again what it had not recorded, then the rest', async (t) => {
     const database = await sharedDatabase();
     t.after(() => database.drop());
     const receiver = await WebhookReceiver.start();
@@ -81,11 +81,12 @@ describe(`webhook delivery across a restart (${testDialect})`, { skip: testDiale
     t.after(() => restarted.stop());
     await waitUntil('every event at the receiver', () => new Set(receiver.received.map((r) => r.id)).size === eventIds.length);
     for (const received of receiver.received) WebhookReceiver.verify(received, secret);
-    assert.deepEqual(
-      receiver.received.map((r) => r.id),
-      [...eventIds.slice(0, IN_FLIGHT + 1), ...eventIds.slice(IN_FLIGHT)],
-      'in order; the one in flight at the kill is the only repeat, with its webhook-id',
-    );
+    // Attempts are recorded a batch at a time: what the killed instance sent since its last record is sent again,
+    // from the first unrecorded event on, in order and with the same webhook-ids. Nothing is skipped.
+    const ids = receiver.received.map((r) => r.id);
+    const resentFrom = eventIds.indexOf(ids[IN_FLIGHT + 1]!);
+    assert.ok(resentFrom >= 0 && resentFrom <= IN_FLIGHT, `the second instance starts at or before the event in flight (${resentFrom})`);
+    assert.deepEqual(ids, [...eventIds.slice(0, IN_FLIGHT + 1), ...eventIds.slice(resentFrom)], 'in order; repeats only of what had no recorded answer');
     const deliveries = await db.db.selectFrom('webhook_deliveries').select(['status']).where('endpoint_id', '=', endpointId).execute();
     assert.equal(deliveries.length, eventIds.length);
   });

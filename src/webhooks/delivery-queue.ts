@@ -18,6 +18,14 @@ export interface Lane {
 
 export type PendingDelivery = EventRow & { deliveryId: string; attempts: number };
 
+/** One attempt to send a delivery: when it started, what came back, and what that means. */
+export interface RecordedAttempt {
+  delivery: PendingDelivery;
+  outcome: PostOutcome;
+  verdict: Verdict;
+  at: Date;
+}
+
 const laneOf = (row: { endpoint_id: string; directory_id: string }): Lane => ({ endpointId: row.endpoint_id, directoryId: row.directory_id });
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -85,36 +93,45 @@ export class DeliveryQueue {
   }
 
   /**
-   * Records an attempt and what follows from it, and renews the lane's lease, in one transaction. Returns whether
-   * `owner` still holds the lane: false when its lease ran out and another worker may have taken it.
+   * Records attempts of one lane and what follows from them, and renews the lane's lease, in one transaction: a
+   * worker sending a fast receiver writes once per batch, not once per event, so delivery leaves the database to the
+   * SCIM requests. Returns whether `owner` still holds the lane: false when its lease ran out and another worker may
+   * have taken it.
    */
-  record(owner: string, lane: Lane, delivery: PendingDelivery, outcome: PostOutcome, verdict: Verdict, at: Date): Promise<boolean> {
+  record(owner: string, lane: Lane, attempts: readonly RecordedAttempt[]): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const now = new Date().toISOString();
-      await trx
-        .insertInto('webhook_attempts')
-        .values({
-          delivery_id: delivery.deliveryId,
-          at: at.toISOString(),
-          status_code: outcome.status,
-          latency_ms: outcome.latencyMs,
-          response_excerpt: outcome.excerpt,
-          error: verdict.kind === 'succeeded' ? outcome.error : verdict.error,
-        })
-        .execute();
-      const update = trx
-        .updateTable('webhook_deliveries')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-        .where('id', '=', delivery.deliveryId)
-        // A delivery another worker finished meanwhile (after this one's lease ran out) keeps its outcome.
-        .where('status', '=', 'pending');
-      if (verdict.kind === 'succeeded') {
-        await update.set({ status: 'succeeded', completed_at: now }).execute();
-      } else if (verdict.kind === 'retry') {
-        await update.set({ next_attempt_at: verdict.at.toISOString() }).execute();
-      } else {
-        await update.set({ status: 'failed', completed_at: now }).execute();
-        await new EndpointStore(trx).disable(lane.endpointId, verdict.reason, now);
+      if (attempts.length > 0) {
+        await trx
+          .insertInto('webhook_attempts')
+          .values(
+            attempts.map(({ delivery, outcome, verdict, at }) => ({
+              delivery_id: delivery.deliveryId,
+              at: at.toISOString(),
+              status_code: outcome.status,
+              latency_ms: outcome.latencyMs,
+              response_excerpt: outcome.excerpt,
+              error: verdict.kind === 'succeeded' ? outcome.error : verdict.error,
+            })),
+          )
+          .execute();
+      }
+      const update = (ids: string[]) =>
+        trx
+          .updateTable('webhook_deliveries')
+          .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+          .where('id', 'in', ids)
+          // A delivery another worker finished meanwhile (after this one's lease ran out) keeps its outcome.
+          .where('status', '=', 'pending');
+      const succeeded = attempts.filter((a) => a.verdict.kind === 'succeeded').map((a) => a.delivery.deliveryId);
+      if (succeeded.length > 0) await update(succeeded).set({ status: 'succeeded', completed_at: now }).execute();
+      for (const { delivery, verdict } of attempts) {
+        if (verdict.kind === 'retry') {
+          await update([delivery.deliveryId]).set({ next_attempt_at: verdict.at.toISOString() }).execute();
+        } else if (verdict.kind === 'give-up') {
+          await update([delivery.deliveryId]).set({ status: 'failed', completed_at: now }).execute();
+          await new EndpointStore(trx).disable(lane.endpointId, verdict.reason, now);
+        }
       }
       const renewed = await trx
         .updateTable('webhook_cursors')

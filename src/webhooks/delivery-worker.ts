@@ -6,7 +6,7 @@ import { eventFromRow } from '../events/event-from-row.ts';
 import type { Connection, DialectName } from '../store/connect.ts';
 import type { Database } from '../store/database.ts';
 import { judge } from './attempt-verdict.ts';
-import { DeliveryQueue, type Lane } from './delivery-queue.ts';
+import { DeliveryQueue, type Lane, type RecordedAttempt } from './delivery-queue.ts';
 import { EndpointStore } from './endpoint-store.ts';
 import { FanOut } from './fan-out.ts';
 import { RetrySchedule } from './retry-schedule.ts';
@@ -30,8 +30,10 @@ export interface DeliveryWorkerOptions {
 
 const DEFAULT_POLL_INTERVAL_MS = 250;
 const DEFAULT_CONCURRENCY = 8;
-/** Deliveries read from a lane at a time. */
+/** Deliveries read from a lane, and attempts recorded, at a time. */
 const BATCH = 50;
+/** The longest a sent delivery waits to be recorded (the lease is renewed then too). */
+const RECORD_EVERY_MS = 1_000;
 
 /**
  * Posts the webhooks: each poll it fans new events out into deliveries, leases the lanes that have deliveries to
@@ -112,12 +114,24 @@ export class DeliveryWorker {
     this.lanes.add(sending);
   }
 
-  /** Sends the lane's pending deliveries in order, until none is left, one waits for a retry, or the worker stops. */
+  /**
+   * Sends the lane's pending deliveries in order, until none is left, one waits for a retry, or the worker stops.
+   * Attempts are recorded a batch at a time (and at least every RECORD_EVERY_MS, which also renews the lease): a
+   * crash before a batch is recorded sends its events again, which at-least-once delivery allows and `webhook-id`
+   * lets the receiver drop.
+   */
   private async sendLane(lane: Lane): Promise<void> {
     let held = true;
+    let unrecorded: RecordedAttempt[] = [];
+    let recordedAt = Date.now();
+    const recordNow = async () => {
+      held = await this.queue.record(this.owner, lane, unrecorded);
+      unrecorded = [];
+      recordedAt = Date.now();
+    };
     try {
       let open = true;
-      while (open && !this.stopped) {
+      while (open && held && !this.stopped) {
         // Read anew for each batch: the endpoint may have been disabled, rotated or removed meanwhile.
         const endpoint = await this.endpoints.get(lane.endpointId);
         const pending = endpoint?.enabled ? await this.queue.pending(lane, BATCH) : [];
@@ -126,16 +140,20 @@ export class DeliveryWorker {
           const at = new Date();
           const outcome = await sendEvent(this.sender, this.options.secrets(), endpoint!, eventFromRow(delivery, endpoint!.organizationId), this.stopping.signal);
           // Cut off by stop() before any answer: nothing to record, and the delivery stays pending.
-          if (this.stopped && outcome.status === null) return;
+          if (this.stopped && outcome.status === null) break;
           const verdict = judge(outcome, delivery.attempts + 1, this.schedule, new Date());
-          held = await this.queue.record(this.owner, lane, delivery, outcome, verdict, at);
-          open = held && verdict.kind === 'succeeded';
+          unrecorded.push({ delivery, outcome, verdict, at });
+          open = verdict.kind === 'succeeded';
           if (!open || this.stopped) break;
+          if (Date.now() - recordedAt >= RECORD_EVERY_MS) await recordNow();
+          if (!held) break;
         }
+        if (held) await recordNow();
       }
     } catch (error) {
       this.log.error({ err: error, lane }, 'webhook delivery: a lane failed; it is retried at the next poll');
     } finally {
+      if (held && unrecorded.length > 0) await recordNow().catch((error: unknown) => this.log.warn({ err: error, lane }, 'webhook delivery: could not record attempts'));
       if (held) await this.queue.release(this.owner, lane).catch((error: unknown) => this.log.warn({ err: error, lane }, 'webhook delivery: could not free a lane'));
     }
   }
