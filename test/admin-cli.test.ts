@@ -1,24 +1,15 @@
 // `roster admin …`: operator accounts made from the command line, then used to sign in to a running `roster serve`.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { RosterProcess, rosterCommand } from './support/roster-process.ts';
+import { RosterProcess, rosterCommand, rosterCommandWithInput } from './support/roster-process.ts';
 
 const workdir = mkdtempSync(join(tmpdir(), 'roster-admin-cli-'));
 const database = join(workdir, 'roster.db');
 
-/** Runs `./bin/roster …` with `input` on stdin; resolves with stdout, rejects with stderr. */
-function rosterWithInput(input: string, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('./bin/roster', [...args, '--database', database], { env: { ...process.env, ROSTER_DATABASE: '' } }, (error, stdout, stderr) =>
-      error ? reject(new Error(stderr)) : resolve(stdout),
-    );
-    child.stdin!.end(input);
-  });
-}
+const rosterWithInput = (input: string, ...args: string[]) => rosterCommandWithInput(database, input, ...args);
 
 describe('roster admin', () => {
   after(() => rmSync(workdir, { recursive: true, force: true }));

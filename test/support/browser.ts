@@ -18,11 +18,13 @@ export function launchChromium(): Promise<Browser> {
 export async function laptopContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+  // Pages here answer in milliseconds: a step that waits longer has failed, and should say so before the test's limit.
+  context.setDefaultTimeout(10_000);
   return context;
 }
 
 /** Saves the page as `docs/screenshots/{name}.png`, the pictures the README shows. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: false });
+  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: options.fullPage ?? false });
 }

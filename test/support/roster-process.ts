@@ -10,6 +10,16 @@ export async function rosterCommand(database: string, ...args: string[]): Promis
   return stdout;
 }
 
+/** Runs a `./bin/roster` command with `input` on its stdin; resolves with stdout, rejects with what it printed to stderr. */
+export function rosterCommandWithInput(database: string, input: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('./bin/roster', [...args, '--database', database], { env: { ...process.env, ROSTER_DATABASE: '' } }, (error, stdout, stderr) =>
+      error ? reject(new Error(stderr)) : resolve(stdout),
+    );
+    child.stdin!.end(input);
+  });
+}
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
