@@ -105,6 +105,22 @@ describe('admin portal in Chromium', { skip }, () => {
     await context.close();
   });
 
+  test('the keyboard alone signs in and moves between pages', async () => {
+    const context = await laptopContext(browser, server.address);
+    const page = await context.newPage();
+    await page.goto('/portal/login');
+    await page.keyboard.type(OPERATOR.username); // the username field has the focus when the page opens
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(OPERATOR.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Organizations' }).waitFor();
+    // Tab through the page to the main navigation's "Audit log" link, and follow it with Enter.
+    for (let i = 0; i < 20 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Audit log'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    await context.close();
+  });
+
   test('from a new organization to a provisioned directory: users, groups, log and webhook deliveries appear', async () => {
     const context = await laptopContext(browser, server.address);
     const page = await context.newPage();
