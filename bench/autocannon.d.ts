@@ -36,6 +36,8 @@ declare module 'autocannon' {
       /** Exact number of requests, split evenly over the connections. */
       amount?: number;
       maxOverallRequests?: number;
+      /** Requests per second over all connections: an offered rate, rather than as fast as the server answers. */
+      overallRate?: number;
       /** Milliseconds between samples; the run notices its end only at a sample tick. */
       sampleInt?: number;
       /** Seconds a response may take before autocannon counts a timeout and reconnects. */

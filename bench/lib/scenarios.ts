@@ -7,6 +7,8 @@ export interface TimedRun {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** An offered rate in requests per second; none: as fast as the server answers. */
+  overallRate?: number;
 }
 
 /** How long a bulk step (seeding, sync) may take at most before it is stopped and reported as incomplete. */
@@ -54,7 +56,7 @@ function prebuilt(makeRequest: () => autocannon.Request): LoadShape {
  */
 export async function timedLoad(target: ScimTarget, run: TimedRun, shape: LoadShape, beginMeasuring: () => void = () => {}): Promise<LoadFigures> {
   const { remaining, ...cannon } = shape;
-  const common = { url: target.origin, headers: target.headers, connections: run.connections, ...cannon };
+  const common = { url: target.origin, headers: target.headers, connections: run.connections, ...(run.overallRate ? { overallRate: run.overallRate } : {}), ...cannon };
   const bounded = (seconds: number) => {
     const left = remaining?.();
     return { duration: seconds, deadlineSeconds: seconds + 60, ...(left === undefined ? {} : { maxOverallRequests: Math.max(run.connections, left) }) };
