@@ -94,6 +94,24 @@ describe('the roster webhook commands', { skip: testDialect === 'postgres' ? 'th
     assert.deepEqual(JSON.parse(await roster('webhook', 'list', '--json')), []);
   });
 
+  test('roster webhook worker delivers in a process of its own, beside roster serve --no-webhooks', async (t) => {
+    const { id, secret } = JSON.parse(await roster('webhook', 'add', '--directory', directory.id, '--url', receiver.url('/worker'), '--json'));
+    t.after(() => roster('webhook', 'remove', id));
+    const server = await RosterProcess.start(database, '--no-webhooks');
+    t.after(() => server.stop());
+    const client = new ScimClient(server.address, directory.id, directory.token);
+    assert.equal((await client.send('POST', '/Users', userBody('worker-1@contoso.com'))).status, 201);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const toWorker = () => receiver.received.filter((r) => r.path === '/worker');
+    assert.equal(toWorker().length, 0, 'roster serve --no-webhooks sends nothing');
+
+    const worker = RosterProcess.command(['webhook', 'worker', '--database', database]);
+    await worker.waitFor(/Delivering webhooks/);
+    await waitUntil('the worker delivers the event', () => toWorker().length === 1);
+    assert.equal(WebhookReceiver.verify(toWorker()[0]!, secret).data.user.userName, 'worker-1@contoso.com');
+    assert.equal((await worker.stop()).code, 0, worker.output);
+  });
+
   test('roster serve refuses to start when the key does not open the stored secrets', async () => {
     await roster('webhook', 'add', '--directory', directory.id, '--url', receiver.url());
     const server = RosterProcess.spawn(database, [], { ROSTER_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') });

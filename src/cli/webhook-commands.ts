@@ -1,13 +1,16 @@
-import { type Command, InvalidArgumentError, type Option } from 'commander';
+import closeWithGrace from 'close-with-grace';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { pino } from 'pino';
 import { EVENT_TYPES } from '../events/event-type.ts';
 import { type Connection, connect } from '../store/connect.ts';
-import type { DeliveryWorkerOptions } from '../webhooks/delivery-worker.ts';
+import { DeliveryWorker, type DeliveryWorkerOptions } from '../webhooks/delivery-worker.ts';
 import { allowPrivateFromEnv } from '../webhooks/destination-guard.ts';
 import { lazySecretBox } from '../webhooks/secret-key.ts';
 import type { PostOutcome } from '../webhooks/webhook-sender.ts';
 import { WebhookService } from '../webhooks/webhook-service.ts';
 import { integerArgument } from './integer-argument.ts';
 import { printTable } from './print-table.ts';
+import { printableDatabase } from './printable-database.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 const limit = integerArgument(1, 10_000, 'a limit is a whole number from 1 to 10000');
@@ -95,6 +98,30 @@ export function registerWebhookCommands(program: Command, databaseOption: () => 
         { createKey: true },
       ),
     );
+  webhook
+    .command('worker')
+    .description('deliver webhooks from a process of its own, beside `roster serve --no-webhooks` (several may run on PostgreSQL)')
+    .addOption(databaseOption())
+    .addOption(new Option('--log-level <level>', 'log level').env('ROSTER_LOG_LEVEL').default('info'))
+    .action(async (opts) => {
+      const logger = pino({ level: opts.logLevel });
+      const connection = await connect(opts.database);
+      const worker = new DeliveryWorker(connection.db, connection.dialect, deliveryWorkerOptions(connection, opts.database), logger);
+      try {
+        await worker.checkSecrets();
+      } catch (error) {
+        await connection.close();
+        throw error;
+      }
+      worker.start();
+      process.stdout.write(`Delivering webhooks (database: ${printableDatabase(opts.database)}); stop with Ctrl-C or SIGTERM.\n`);
+      // Stopping aborts the requests in flight; their deliveries stay pending and are sent again (at least once).
+      closeWithGrace({ delay: 15_000, logger }, async ({ err }) => {
+        if (err) logger.error({ err }, 'uncaught error: stopping');
+        await worker.stop();
+        await connection.close();
+      });
+    });
   webhook
     .command('list')
     .description('list webhook endpoints')

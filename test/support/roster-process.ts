@@ -27,7 +27,7 @@ export interface Exit {
 
 export type ListeningRoster = RosterProcess & { address: string };
 
-/** A `roster serve` process on 127.0.0.1 and a free port, with what it prints (stdout and stderr) collected. */
+/** A `roster serve` process on 127.0.0.1 and a free port (or another long-running command), with what it prints (stdout and stderr) collected. */
 export class RosterProcess {
   readonly exited: Promise<Exit>;
   private collected = '';
@@ -45,12 +45,12 @@ export class RosterProcess {
 
   /** Starts `roster serve` without waiting for it to listen. */
   static spawn(database: string, args: string[] = [], env: Record<string, string> = {}): RosterProcess {
-    return new RosterProcess(
-      spawn('./bin/roster', ['serve', '--port', '0', '--database', database, ...args], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ROSTER_DATABASE: '', ...env },
-      }),
-    );
+    return RosterProcess.command(['serve', '--port', '0', '--database', database, ...args], env);
+  }
+
+  /** Starts any long-running `roster` command (`webhook worker`). */
+  static command(args: string[], env: Record<string, string> = {}): RosterProcess {
+    return new RosterProcess(spawn('./bin/roster', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ROSTER_DATABASE: '', ...env } }));
   }
 
   /** Starts `roster serve` and resolves once it listens; `address` is its origin (`http://127.0.0.1:PORT`). */
