@@ -163,15 +163,20 @@ export async function addWebhookEndpoint(database: string, organizationId: strin
 }
 
 /** `roster serve` on 127.0.0.1 with its own database: a SQLite file (Roster itself turns on WAL) or a postgres:// URL. */
-export async function startRoster(database: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+export async function startRoster(database: string, port: number, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<ServerProcess> {
   const baseUrl = `http://127.0.0.1:${port}`;
   return startServer(
     'roster',
-    [ROSTER_BIN, 'serve', '--host', '127.0.0.1', '--port', String(port), '--database', database, '--public-url', baseUrl],
+    [ROSTER_BIN, 'serve', '--host', '127.0.0.1', '--port', String(port), '--database', database, '--public-url', baseUrl, ...args],
     baseUrl,
     /Roster is listening on/,
     env,
   );
+}
+
+/** `roster webhook worker`: webhook delivery in a process of its own, beside a `roster serve --no-webhooks`. */
+export async function startWebhookWorker(database: string, env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  return startServer('webhook worker', [ROSTER_BIN, 'webhook', 'worker', '--database', database], '', /Delivering webhooks/, env);
 }
 
 /** The bare node:http server that answers a fixed 1 KB JSON, as the ceiling for a Node server on this machine. */

@@ -37,6 +37,8 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** Runs once the directory exists and before the server starts, so the server sees it from its first request. */
   beforeServe?: (database: string, directory: Directory) => Promise<void>;
+  /** More `roster serve` arguments, e.g. `--no-webhooks`. */
+  serveArgs?: string[];
 }
 
 /** A fresh database, an Entra directory in it (through the CLI), and `roster serve` on it on a free port. */
@@ -46,7 +48,7 @@ export async function launchRoster(backend: Backend, label: string, options: Lau
   const database = await backend.databases.create(label);
   const directory = await createDirectory(database, origin, `Bench ${label}`);
   await options.beforeServe?.(database, directory);
-  const running = await serveDirectory(backend, database, origin, directory.id, directory.token, options.env);
+  const running = await serveDirectory(backend, database, origin, directory.id, directory.token, options.env, options.serveArgs);
   log(`roster (${backend.databases.dialect} ${label}) pid ${running.server.pid} on ${origin}, directory ${directory.id}`);
   return running;
 }
@@ -57,8 +59,16 @@ export async function relaunchRoster(backend: Backend, stopped: RunningRoster): 
   return serveDirectory(backend, stopped.database, stopped.target.origin, stopped.directoryId, token);
 }
 
-async function serveDirectory(backend: Backend, database: string, origin: string, directoryId: string, token: string, env?: NodeJS.ProcessEnv): Promise<RunningRoster> {
-  const server = await startRoster(database, Number(new URL(origin).port), env);
+async function serveDirectory(
+  backend: Backend,
+  database: string,
+  origin: string,
+  directoryId: string,
+  token: string,
+  env?: NodeJS.ProcessEnv,
+  args?: string[],
+): Promise<RunningRoster> {
+  const server = await startRoster(database, Number(new URL(origin).port), env, args);
   const postgresCpu = backend.postgresPid === undefined ? undefined : new PostgresCpu(backend.postgresPid, backend.databases.serverDatabaseName!(database));
   const sampler = new ProcessSampler(server.pid, postgresCpu);
   sampler.start();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { totalResultsOf } from './entra.ts';
 import type { LoadFigures } from './load.ts';
-import { addWebhookEndpoint, freePort, type ServerProcess, startWebhookReceiver } from './processes.ts';
+import { addWebhookEndpoint, freePort, type ServerProcess, startWebhookReceiver, startWebhookWorker } from './processes.ts';
 import type { Check, DialectResults } from './report.ts';
 import { type Backend, delay, fmt, launchRoster, type LaunchOptions, log, measured, shutDown } from './roster-under-test.ts';
 import { timedRow } from './rows.ts';
@@ -57,9 +57,17 @@ async function drain(receiver: ServerProcess, written: number, loadEnd: Mark): P
  * Scenario 1's create-user load on a fresh server. With a receiver, the server has an endpoint for all events
  * pointing at it, and once the load stops the receiver is watched until it has every event Roster wrote.
  */
-async function createUsers(config: Config, backend: Backend, label: string, launch: LaunchOptions, receiver?: ServerProcess, overallRate?: number): Promise<{ measurement: { result: LoadFigures; window: WindowFigures }; delivery?: Delivery }> {
-  const roster = await launchRoster(backend, label, launch);
-  const run = { connections: SIZE.connections, durationSeconds: config.durationSeconds, warmupSeconds: config.warmupSeconds, overallRate };
+async function createUsers(
+  config: Config,
+  backend: Backend,
+  label: string,
+  launch: LaunchOptions,
+  receiver?: ServerProcess,
+  options: { overallRate?: number; separateWorker?: boolean } = {},
+): Promise<{ measurement: { result: LoadFigures; window: WindowFigures }; delivery?: Delivery }> {
+  const roster = await launchRoster(backend, label, options.separateWorker ? { ...launch, serveArgs: ['--no-webhooks'] } : launch);
+  const worker = options.separateWorker ? await startWebhookWorker(roster.database, { ...process.env, ...launch.env }) : undefined;
+  const run = { connections: SIZE.connections, durationSeconds: config.durationSeconds, warmupSeconds: config.warmupSeconds, overallRate: options.overallRate };
   try {
     // Asked for as the measured load begins; the few ms the answer takes do not matter over a run of seconds.
     let loadStart: Promise<Mark> | undefined;
@@ -81,6 +89,7 @@ async function createUsers(config: Config, backend: Backend, label: string, laun
       delivery: { written, duringLoadPerSecond: (end.events - start.events) / ((end.at - start.at) / 1000), backlogAtEnd: written - end.events, ...drained },
     };
   } finally {
+    await worker?.stop();
     await shutDown(roster);
     await backend.databases.dispose(roster.database);
   }
@@ -99,29 +108,36 @@ function latencyCheck(off: LoadFigures, on: LoadFigures, offRow: string): Check 
 /**
  * Scenario 9: create user (POST /Users, c=32) on a server without a webhook endpoint, then on one with an endpoint for
  * all events: 9a/9b as fast as the server answers (its one core saturated, so the delivery worker's CPU is taken from
- * the requests), 9c/9d at an offered rate that leaves it CPU to spare, as Entra's provisioning does.
+ * the requests), 9c/9d at an offered rate that leaves it CPU to spare, as Entra's provisioning does, and 9e as 9b but
+ * with delivery in a `roster webhook worker` process beside `roster serve --no-webhooks`.
  */
 export async function measureWebhooks(config: Config, backend: Backend, results: DialectResults): Promise<void> {
   // Both servers get the same environment, so the endpoint is the only difference between them.
   const env = { ROSTER_SECRET_KEY: randomBytes(32).toString('base64'), ROSTER_WEBHOOK_ALLOW_PRIVATE: '1' };
-  for (const [offRow, onRow, rate] of [
-    ['9a', '9b', undefined],
-    ['9c', '9d', TARGET.webhookOfferedRate],
-  ] as const) {
-    // A receiver per pair: it counts the events it got since it started.
+  const pairs: Array<{ offRow: string; onRow: string; rate?: number; separateWorker?: boolean; what: string }> = [
+    { offRow: '9a', onRow: '9b', what: 'webhook endpoint for all events' },
+    { offRow: '9c', onRow: '9d', rate: TARGET.webhookOfferedRate, what: 'webhook endpoint for all events' },
+    { offRow: '9a', onRow: '9e', separateWorker: true, what: 'endpoint for all events, delivered by `roster webhook worker`' },
+  ];
+  const without = new Map<string, Awaited<ReturnType<typeof createUsers>>>();
+  for (const { offRow, onRow, rate, separateWorker, what } of pairs) {
+    const load = rate === undefined ? 'create user (POST /Users)' : `create user (POST /Users) at ${fmt(rate)}/s offered`;
+    let off = without.get(offRow);
+    if (!off) {
+      log(`${offRow}: ${load}, no webhook endpoint`);
+      off = await createUsers(config, backend, `webhooks-off-${offRow}`, { env }, undefined, { overallRate: rate });
+      without.set(offRow, off);
+      results.rows.push(timedRow(offRow, `${load}, no webhook endpoint`, off.measurement, []));
+    }
+    // A receiver per run: it counts the events it got since it started.
     const receiver = await startWebhookReceiver(await freePort());
     const addEndpoint = (database: string, directory: { organizationId: string }) => addWebhookEndpoint(database, directory.organizationId, receiver.baseUrl, env);
     try {
-      const load = rate === undefined ? 'create user (POST /Users)' : `create user (POST /Users) at ${fmt(rate)}/s offered`;
-      log(`${offRow}: ${load}, no webhook endpoint`);
-      const off = await createUsers(config, backend, `webhooks-off-${offRow}`, { env }, undefined, rate);
-      results.rows.push(timedRow(offRow, `${load}, no webhook endpoint`, off.measurement, []));
-
-      log(`${onRow}: ${load}, webhook endpoint for all events -> ${receiver.baseUrl}`);
-      const on = await createUsers(config, backend, `webhooks-on-${onRow}`, { env, beforeServe: addEndpoint }, receiver, rate);
+      log(`${onRow}: ${load}, ${what} -> ${receiver.baseUrl}`);
+      const on = await createUsers(config, backend, `webhooks-on-${onRow}`, { env, beforeServe: addEndpoint }, receiver, { overallRate: rate, separateWorker });
       const d = on.delivery!;
       results.rows.push(
-        timedRow(onRow, `${load}, webhook endpoint for all events`, on.measurement, [
+        timedRow(onRow, `${load}, ${what}`, on.measurement, [
           latencyCheck(off.measurement.result, on.measurement.result, offRow),
           { label: `every event delivered within ${DEADLINE_S.webhookDrain} s`, pass: d.complete },
         ], {
@@ -130,7 +146,8 @@ export async function measureWebhooks(config: Config, backend: Backend, results:
             `${fmt(d.written)} events written (one per user created, warm-up included, and dsync.directory.activated); ` +
               `delivered ${fmt(d.duringLoadPerSecond)}/s during the measured load; backlog ${fmt(d.backlogAtEnd)} when the load stopped, ` +
               `drained in ${d.drainSeconds} s (${fmt(d.drainPerSecond)}/s)${d.complete ? '' : ' (INCOMPLETE: deadline)'}`,
-            'the receiver (node:http, 204 at once, signatures not verified) is a child process whose CPU counts as "other"',
+            'the receiver (node:http, 204 at once, signatures not verified) is a child process whose CPU counts as "other"' +
+              (separateWorker ? ', as does the webhook worker' : ''),
           ],
         }),
       );
