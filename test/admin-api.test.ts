@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { SecretBox } from '../src/webhooks/secret-box.ts';
+import { SecretBox } from '../src/secrets/secret-box.ts';
 import { AdminClient, OPERATOR } from './support/admin-client.ts';
 import { assertApiError } from './support/api-client.ts';
 import { TestRoster, userBody } from './support/roster.ts';

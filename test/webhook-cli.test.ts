@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { keyFileOf } from '../src/webhooks/secret-key.ts';
+import { keyFileOf } from '../src/secrets/secret-key.ts';
 import { userBody } from './support/roster.ts';
 import { RosterProcess, rosterCommand } from './support/roster-process.ts';
 import { ScimClient } from './support/scim-client.ts';
@@ -117,7 +117,7 @@ describe('the roster webhook commands', { skip: testDialect === 'postgres' ? 'th
     const server = RosterProcess.spawn(database, [], { ROSTER_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') });
     const exit = await server.exited;
     assert.equal(exit.code, 1, server.output);
-    assert.match(server.output, /the secret key does not open the stored webhook secrets/);
+    assert.match(server.output, /the secret key does not open the stored secrets/);
     // --no-webhooks serves SCIM all the same.
     const serving = RosterProcess.spawn(database, ['--no-webhooks'], { ROSTER_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') });
     await serving.waitFor(/listening on/);

@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { judge } from '../src/webhooks/attempt-verdict.ts';
 import { isPublicAddress } from '../src/webhooks/destination-guard.ts';
 import { DEFAULT_RETRY_DELAYS_MS, parseRetryAfter, RETRY_AFTER_LIMIT_MS, RetrySchedule } from '../src/webhooks/retry-schedule.ts';
-import { parseSecretKey } from '../src/webhooks/secret-key.ts';
+import { parseSecretKey } from '../src/secrets/secret-key.ts';
 import { newSigningSecret, signedHeaders } from '../src/webhooks/signing.ts';
 import type { PostOutcome } from '../src/webhooks/webhook-sender.ts';
 

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { SecretBox } from '../src/webhooks/secret-box.ts';
-import { WebhookError } from '../src/webhooks/webhook-error.ts';
+import { SecretBox } from '../src/secrets/secret-box.ts';
+import { SecretError } from '../src/secrets/secret-error.ts';
 import { WebhookService } from '../src/webhooks/webhook-service.ts';
 import { type DirectoryHandle, GROUP_SCHEMA, patchOp, TestRoster, userBody } from './support/roster.ts';
 import { waitUntil } from './support/wait-until.ts';
@@ -247,7 +247,7 @@ describe('webhooks', () => {
     const stored = JSON.stringify(row);
     assert.ok(!stored.includes(secret) && !stored.includes(secret.slice('whsec_'.length)) && !stored.includes('whsec_'));
     assert.equal(box.open(row.previous_secret!, endpoint.id), secret);
-    assert.throws(() => box.open(row.previous_secret!, 'another endpoint'), WebhookError);
+    assert.throws(() => box.open(row.previous_secret!, 'another endpoint'), SecretError);
     assert.throws(() => new SecretBox(randomBytes(32)).open(row.secret, endpoint.id), /does not open/);
   });
 

@@ -11,8 +11,9 @@ import { connect } from '../store/connect.ts';
 import { DEFAULT_RETENTION_DAYS } from '../store/event-retention.ts';
 import { DEFAULT_POOL_OPTIONS } from '../store/postgres/pool-options.ts';
 import { allowPrivateFromEnv } from '../webhooks/destination-guard.ts';
-import { lazySecretBox } from '../webhooks/secret-key.ts';
+import { lazySecretBox } from '../secrets/secret-key.ts';
 import { WebhookError } from '../webhooks/webhook-error.ts';
+import { SecretError } from '../secrets/secret-error.ts';
 import { registerAdminCommands } from './admin-commands.ts';
 import { integerArgument } from './integer-argument.ts';
 import { printTable } from './print-table.ts';
@@ -367,7 +368,7 @@ registerWebhookCommands(program, databaseOption);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof DirectoryError || error instanceof ScimError || error instanceof InvalidArgumentError || error instanceof WebhookError) {
+  if (error instanceof DirectoryError || error instanceof ScimError || error instanceof InvalidArgumentError || error instanceof WebhookError || error instanceof SecretError) {
     process.stderr.write(`roster: ${error.message}\n`);
     process.exit(1);
   }

@@ -10,7 +10,7 @@ import { DeliveryQueue, type Lane, type RecordedAttempt } from './delivery-queue
 import { EndpointStore } from './endpoint-store.ts';
 import { FanOut } from './fan-out.ts';
 import { RetrySchedule } from './retry-schedule.ts';
-import type { SecretBox } from './secret-box.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import { sendEvent } from './webhook-message.ts';
 import { WebhookSender } from './webhook-sender.ts';
 

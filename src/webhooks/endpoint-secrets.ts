@@ -1,5 +1,5 @@
 import type { SealedSecrets, StoredEndpoint } from './endpoint-store.ts';
-import type { SecretBox } from './secret-box.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import { newSigningSecret } from './signing.ts';
 
 /** How long the old secret keeps signing after a rotation, unless the operator says otherwise. */

@@ -1,7 +1,7 @@
 import type { RosterEvent } from '../events/event.ts';
 import type { StoredEndpoint } from './endpoint-store.ts';
 import { signingSecrets } from './endpoint-secrets.ts';
-import type { SecretBox } from './secret-box.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import { signedHeaders } from './signing.ts';
 import type { PostOutcome, WebhookSender } from './webhook-sender.ts';
 

@@ -6,7 +6,7 @@ import { checkDestination, DestinationRefused } from './destination-guard.ts';
 import { DEFAULT_ROTATION_OVERLAP_MS, newSecret, rotate } from './endpoint-secrets.ts';
 import { EndpointStore, type StoredEndpoint, type WebhookEndpoint } from './endpoint-store.ts';
 import { newDelivery } from './fan-out.ts';
-import type { SecretBox } from './secret-box.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import { sendEvent } from './webhook-message.ts';
 import { type PostOutcome, WebhookSender } from './webhook-sender.ts';
 import { WebhookError } from './webhook-error.ts';

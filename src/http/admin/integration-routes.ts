@@ -5,6 +5,7 @@ import { actorOf } from '../../admin/principal.ts';
 import { EVENT_TYPES } from '../../events/event-type.ts';
 import type { ReplayRange } from '../../webhooks/webhook-service.ts';
 import { WebhookError } from '../../webhooks/webhook-error.ts';
+import { SecretError } from '../../secrets/secret-error.ts';
 import type { AdminServices } from './admin-services.ts';
 import { type AdminRequest, audit, beforeId, body, pageRequest, parameter } from './admin-request.ts';
 
@@ -30,12 +31,12 @@ const newSetupLink = {
   properties: { expiresInHours: { type: 'integer', minimum: 1, maximum: MAX_SETUP_LINK_HOURS } },
 } as const;
 
-/** A webhook refusal (a URL that is not one, a private address) is the caller's mistake. */
+/** A webhook refusal (a URL that is not one, a private address, no key for secrets set) is for the caller to fix. */
 async function refusing<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof WebhookError) throw invalidRequest(error.message);
+    if (error instanceof WebhookError || error instanceof SecretError) throw invalidRequest(error.message);
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DialectName } from '../store/connect.ts';
 import { SecretBox } from './secret-box.ts';
-import { WebhookError } from './webhook-error.ts';
+import { SecretError } from './secret-error.ts';
 
 const SECRET_KEY_VARIABLE = 'ROSTER_SECRET_KEY';
 
@@ -13,7 +13,7 @@ export const keyFileOf = (sqliteFile: string) => `${sqliteFile}.secret-key`;
 export function parseSecretKey(text: string): Buffer {
   const trimmed = text.trim();
   const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
-  if (key.length !== 32) throw new WebhookError(`${SECRET_KEY_VARIABLE} must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)`);
+  if (key.length !== 32) throw new SecretError(`${SECRET_KEY_VARIABLE} must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)`);
   return key;
 }
 
@@ -25,10 +25,11 @@ export interface SecretKeySource {
 }
 
 /**
- * The key that encrypts webhook secrets: ROSTER_SECRET_KEY when set. Otherwise a single SQLite file keeps working
- * with no setup, as a trial expects: the key is a file beside the database (`roster.db.secret-key`, readable by its
- * owner only), made by the first `roster webhook add`. PostgreSQL runs several instances that must share the key,
- * so there it must come from the environment. The box is made on first use: without webhooks no key is needed.
+ * The key that encrypts stored secrets (webhook signing secrets, SSO client secrets): ROSTER_SECRET_KEY when set.
+ * Otherwise a single SQLite file keeps working with no setup, as a trial expects: the key is a file beside the
+ * database (`roster.db.secret-key`, readable by its owner only), made by the first secret stored. PostgreSQL runs
+ * several instances that must share the key, so there it must come from the environment. The box is made on first
+ * use: without webhooks or SSO no key is needed.
  */
 export function lazySecretBox(source: SecretKeySource, options: { create: boolean }): () => SecretBox {
   let box: SecretBox | undefined;
@@ -39,7 +40,7 @@ function findSecretKey({ dialect, location, env = process.env }: SecretKeySource
   const fromEnv = env[SECRET_KEY_VARIABLE];
   if (fromEnv) return parseSecretKey(fromEnv);
   if (dialect !== 'sqlite' || location === ':memory:') {
-    throw new WebhookError(`webhook secrets are encrypted with a key from ${SECRET_KEY_VARIABLE}: set it on every instance (openssl rand -base64 32)`);
+    throw new SecretError(`webhook and SSO client secrets are encrypted with a key from ${SECRET_KEY_VARIABLE}: set it on every instance (openssl rand -base64 32)`);
   }
   const file = keyFileOf(location);
   if (create) {
@@ -54,6 +55,6 @@ function findSecretKey({ dialect, location, env = process.env }: SecretKeySource
     return parseSecretKey(readFileSync(file, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw new WebhookError(`no key for the webhook secrets: set ${SECRET_KEY_VARIABLE}, or restore ${file}`);
+    throw new SecretError(`no key for the stored secrets: set ${SECRET_KEY_VARIABLE}, or restore ${file}`);
   }
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { WebhookError } from './webhook-error.ts';
+import { SecretError } from './secret-error.ts';
 
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;
@@ -9,12 +9,13 @@ const TAG_BYTES = 16;
 const PREFIX = 'aesgcm1:';
 
 /**
- * Encrypts webhook signing secrets at rest with AES-256-GCM under the operator's key. Each sealed value is bound to
- * a context (the endpoint id) as associated data, so a secret copied into another endpoint's row does not open there.
+ * Encrypts secrets at rest (webhook signing secrets, SSO client secrets) with AES-256-GCM under the operator's key.
+ * Each sealed value is bound to a context (the row it belongs to) as associated data, so a secret copied into another
+ * row does not open there.
  */
 export class SecretBox {
   constructor(private readonly key: Buffer) {
-    if (key.length !== KEY_BYTES) throw new WebhookError(`the secret key must be ${KEY_BYTES} bytes, not ${key.length}`);
+    if (key.length !== KEY_BYTES) throw new SecretError(`the secret key must be ${KEY_BYTES} bytes, not ${key.length}`);
   }
 
   seal(plaintext: string, context: string): string {
@@ -26,13 +27,13 @@ export class SecretBox {
 
   open(sealed: string, context: string): string {
     const bytes = Buffer.from(sealed.startsWith(PREFIX) ? sealed.slice(PREFIX.length) : '', 'base64');
-    if (bytes.length < IV_BYTES + TAG_BYTES) throw new WebhookError('a stored webhook secret is not in a format this version reads');
+    if (bytes.length < IV_BYTES + TAG_BYTES) throw new SecretError('a stored secret is not in a format this version reads');
     const decipher = createDecipheriv(ALGORITHM, this.key, bytes.subarray(0, IV_BYTES)).setAAD(Buffer.from(context));
     decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     try {
       return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
-      throw new WebhookError('the secret key does not open the stored webhook secrets: use the key they were stored with (ROSTER_SECRET_KEY or the key file)');
+      throw new SecretError('the secret key does not open the stored secrets (webhook and SSO client secrets): use the key they were stored with (ROSTER_SECRET_KEY or the key file)');
     }
   }
 }
