@@ -5,7 +5,7 @@ import { EVENT_TYPES } from '../events/event-type.ts';
 import { type Connection, connect } from '../store/connect.ts';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../webhooks/delivery-worker.ts';
 import { allowPrivateFromEnv } from '../webhooks/destination-guard.ts';
-import { lazySecretBox } from '../webhooks/secret-key.ts';
+import { lazySecretBox } from '../secrets/secret-key.ts';
 import type { PostOutcome } from '../webhooks/webhook-sender.ts';
 import { WebhookService } from '../webhooks/webhook-service.ts';
 import { integerArgument } from './integer-argument.ts';
