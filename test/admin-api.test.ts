@@ -8,7 +8,7 @@ import { TestRoster, userBody } from './support/roster.ts';
 
 async function startRoster(): Promise<TestRoster> {
   const key = randomBytes(32);
-  return TestRoster.start({ webhookSecrets: () => new SecretBox(key), allowPrivateWebhookDestinations: true });
+  return TestRoster.start({ secrets: () => new SecretBox(key), allowPrivateWebhookDestinations: true });
 }
 
 /** An organization with one Entra directory, made through the admin API; the directory handle speaks SCIM. */

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
+import { browse } from './support/browse.ts';
 import { EntraLikeProvider } from './support/entra-like-provider.ts';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -12,45 +13,6 @@ const WEB = { clientId: 'a1b2c3d4-0000-4000-8000-00000000000a', clientSecret: 'w
 const NATIVE = { clientId: 'a1b2c3d4-0000-4000-8000-00000000000b', redirectUri: 'com.example.app://auth' };
 const ADA = { oid: '00000000-0000-4000-8000-0000000000ad', preferredUsername: 'ada@contoso.example', name: 'Ada Lovelace', email: 'ada@contoso.example' };
 const ALAN = { oid: '00000000-0000-4000-8000-0000000000a1', preferredUsername: 'alan@contoso.example', name: 'Alan Turing' };
-
-/** The provider's cookies (interaction and resume), kept across redirects like a browser would; paths are ignored. */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const name = pair.slice(0, pair.indexOf('='));
-      const value = pair.slice(pair.indexOf('=') + 1);
-      const expired = attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a) || /^\s*max-age=0\s*$/i.test(a));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-}
-
-/**
- * Follows redirects from `start` until one leaves the provider (the client's redirect URI, custom scheme or not): that
- * URL, or the response that stopped the walk (an error page).
- */
-async function browse(start: URL | string, jar = new CookieJar()): Promise<URL | Response> {
-  let url = new URL(start);
-  const provider = url.origin;
-  for (let hop = 0; hop < 10; hop++) {
-    const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
-    jar.store(response);
-    const location = response.headers.get('location');
-    if (response.status < 300 || response.status >= 400 || location === null) return response;
-    await response.body?.cancel();
-    url = new URL(location, url);
-    if (url.origin !== provider) return url;
-  }
-  throw new Error(`too many redirects from ${start}`);
-}
 
 async function callback(start: URL | string): Promise<URL> {
   const result = await browse(start);

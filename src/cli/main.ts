@@ -127,8 +127,9 @@ program
       logRequests: opts.logRequests,
       metricsToken: opts.metricsToken || undefined,
       webhooks: opts.webhooks ? deliveryWorkerOptions(connection, opts.database) : undefined,
-      // The first endpoint added in the portal makes the key file of a SQLite trial, as `roster webhook add` does.
-      webhookSecrets: lazySecretBox({ dialect: connection.dialect, location: opts.database }, { create: true }),
+      // The first secret stored from the portal makes the key file of a SQLite trial, as `roster webhook add` does.
+      secrets: lazySecretBox({ dialect: connection.dialect, location: opts.database }, { create: true }),
+      ssoAllowHttp: process.env.ROSTER_SSO_ALLOW_HTTP === '1',
       allowPrivateWebhookDestinations: allowPrivateFromEnv(),
     });
     const retention = startRetentionTimer(connection.db, opts.eventRetentionDays, logger);

@@ -25,6 +25,13 @@ import { ProvisioningLogStore } from '../store/provisioning-log-store.ts';
 import { ResourcePages } from '../store/resource-pages.ts';
 import { ResourceStore } from '../store/resource-store.ts';
 import { SetupLinkStore } from '../store/setup-link-store.ts';
+import { AccountStore } from '../store/account-store.ts';
+import { SsoConnectionStore } from '../store/sso-connection-store.ts';
+import { SsoStateStore } from '../store/sso-state-store.ts';
+import { EntraClient } from '../sso/entra-client.ts';
+import { IdentityLinker } from '../sso/identity-linker.ts';
+import { SsoConnections } from '../sso/sso-connections.ts';
+import { SsoSignIn } from '../sso/sso-sign-in.ts';
 import { type DeliveryWorkerOptions, runDeliveryWorker } from '../webhooks/delivery-worker.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { lazySecretBox } from '../secrets/secret-key.ts';
@@ -38,6 +45,7 @@ import { registerDraining } from './draining.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerJsonBody } from './json-body.ts';
 import { registerMetrics } from './metrics.ts';
+import { ssoRoutes } from './sso-routes.ts';
 import { defaultPortalRoot, portalRoutes } from './portal-routes.ts';
 import { registerProvisioningLog } from './provisioning-record.ts';
 import { registerRequestIdHeader, requestId } from './request-id.ts';
@@ -66,10 +74,12 @@ export interface AppOptions {
   /** Deliver webhooks from this process: `roster serve` does unless --no-webhooks; CLI commands never do. */
   webhooks?: DeliveryWorkerOptions;
   /**
-   * The key of webhook secrets, for endpoints added through the admin API (default: the delivery worker's when it
-   * runs here, else ROSTER_SECRET_KEY alone).
+   * The key of stored secrets (webhook endpoints and SSO connections added through the admin API); default: the
+   * delivery worker's when it runs here, else ROSTER_SECRET_KEY alone.
    */
-  webhookSecrets?: () => SecretBox;
+  secrets?: () => SecretBox;
+  /** Let SSO talk to an identity provider over plain http (ROSTER_SSO_ALLOW_HTTP=1): tests with a local provider. */
+  ssoAllowHttp?: boolean;
   /** Let the admin API add webhook endpoints on private or loopback addresses (ROSTER_WEBHOOK_ALLOW_PRIVATE=1). */
   allowPrivateWebhookDestinations?: boolean;
   /** The built portal (default: dist/portal of this checkout). */
@@ -146,10 +156,13 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
     events: new EventPages(new EventFeed(db)),
     reader,
   });
+  const secrets = options.secrets ?? options.webhooks?.secrets ?? lazySecretBox({ dialect, location: ':memory:' }, { create: false });
+  const entra = new EntraClient({ allowHttp: options.ssoAllowHttp });
+  const ssoConnections = new SsoConnections(new SsoConnectionStore(db), () => secrets(), entra, { allowHttp: options.ssoAllowHttp });
+  const ssoSignIn = new SsoSignIn(ssoConnections, new SsoStateStore(db), entra, new IdentityLinker(new AccountStore(db)));
   const sessions = new AdminSessions(new AdminSessionStore(db));
   const admins = new AdminAccounts(new AdminAccountStore(db), new AdminSessionStore(db));
   const origin = (request: { protocol: string; host: string }) => options.publicUrl ?? `${request.protocol}://${request.host}`;
-  const webhookSecrets = options.webhookSecrets ?? options.webhooks?.secrets ?? lazySecretBox({ dialect, location: ':memory:' }, { create: false });
   await app.register(adminApi, {
     prefix: '/api/admin',
     services: {
@@ -163,14 +176,17 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
       provisioningLog,
       stats: new DirectoryStatsStore(db),
       webhooks: new WebhookService(db, {
-        secrets: webhookSecrets,
+        secrets,
         allowPrivateDestinations: options.webhooks?.allowPrivateDestinations ?? options.allowPrivateWebhookDestinations ?? false,
       }),
       setupLinks: new SetupLinks(new SetupLinkStore(db)),
       apiKeys,
+      sso: ssoConnections,
+      ssoSignIn,
       publicUrl: origin,
     },
   });
+  await app.register(ssoRoutes, { signIn: ssoSignIn, origin });
   await app.register(portalRoutes, { root: options.portalRoot ?? defaultPortalRoot() });
   app.addHook('onClose', async () => provisioningLog.flush());
   if (options.webhooks) await runDeliveryWorker(app, options.connection, options.webhooks);

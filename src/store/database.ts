@@ -24,6 +24,9 @@ export interface Database {
   setup_links: SetupLinkTable;
   admin_sessions: AdminSessionTable;
   audit_log: AuditLogTable;
+  sso_connections: SsoConnectionTable;
+  sso_states: SsoStateTable;
+  accounts: AccountTable;
 }
 
 export interface DirectoryTable {
@@ -260,4 +263,45 @@ export interface AuditLogTable {
   /** JSON object. */
   details: string;
   request_id: string | null;
+}
+
+export interface SsoConnectionTable {
+  organization_id: string;
+  client_id: string;
+  tenant_id: string;
+  issuer: string;
+  /** Sealed by the SecretBox. */
+  client_secret: string;
+  client_secret_expires_at: string | null;
+  /** 1 or 0. */
+  just_in_time: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SsoStateTable {
+  /** Hex SHA-256 of the state. */
+  id: string;
+  organization_id: string;
+  code_verifier: string;
+  nonce: string;
+  /** JSON. */
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AccountTable {
+  id: string;
+  organization_id: string;
+  user_id: string | null;
+  login_method: 'external' | 'built-in';
+  entra_oid: string | null;
+  username: string | null;
+  username_key: string | null;
+  display_name: string | null;
+  email: string | null;
+  password_hash: string | null;
+  created_at: string;
+  updated_at: string;
 }

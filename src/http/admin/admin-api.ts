@@ -6,6 +6,7 @@ import type { AdminServices } from './admin-services.ts';
 import { directoryRoutes } from './directory-routes.ts';
 import { integrationRoutes } from './integration-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
+import { ssoAdminRoutes } from './sso-admin-routes.ts';
 
 /**
  * The admin API under `/api/admin` (docs/admin-api.md): what the portal does, for operators' scripts too. Sign-in
@@ -23,5 +24,6 @@ export async function adminApi(app: FastifyInstance, { services }: { services: A
     authenticated.addHook('preValidation', async (request) => services.auth.authenticate(request));
     await authenticated.register(directoryRoutes, services);
     await authenticated.register(integrationRoutes, services);
+    await authenticated.register(ssoAdminRoutes, services);
   });
 }

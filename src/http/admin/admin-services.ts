@@ -8,6 +8,8 @@ import type { DirectoryReader } from '../../api/directory-reader.ts';
 import type { DirectoryService } from '../../directory/directory-service.ts';
 import type { DirectoryStatsStore } from '../../store/directory-stats.ts';
 import type { ProvisioningLogStore } from '../../store/provisioning-log-store.ts';
+import type { SsoConnections } from '../../sso/sso-connections.ts';
+import type { SsoSignIn } from '../../sso/sso-sign-in.ts';
 import type { WebhookService } from '../../webhooks/webhook-service.ts';
 import type { AdminAuth } from './admin-auth.ts';
 
@@ -25,6 +27,8 @@ export interface AdminServices {
   webhooks: WebhookService;
   setupLinks: SetupLinks;
   apiKeys: ApiKeys;
+  sso: SsoConnections;
+  ssoSignIn: SsoSignIn;
   /** The base of Tenant URLs: the configured public URL, else the request's own origin. */
   publicUrl: (request: { protocol: string; host: string }) => string;
 }
