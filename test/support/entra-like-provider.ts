@@ -21,6 +21,7 @@ import Provider, {
   type Adapter,
   type AdapterFactory,
   type AdapterPayload,
+  type Client,
   type ClientMetadata,
   type Configuration,
   type JWK,
@@ -188,7 +189,7 @@ export class EntraLikeProvider {
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }
 
-  private configuration(options: EntraLikeProviderOptions): Configuration {
+  private configuration(options: EntraLikeProviderOptions): ConfigurationV8 {
     const idTokenTtl = options.idTokenTtlSeconds ?? 3600;
     const loginPrefix = this.paths.login;
     // Entra understands prompt=select_account; registering it (satisfied by the automatic sign-in) keeps
@@ -213,7 +214,8 @@ export class EntraLikeProvider {
       subjectTypes: ['pairwise'],
       pairwiseIdentifier: (_ctx, oid, client) => this.subjectFor(oid, client.clientId),
       // oidc-provider wants a sector_identifier_uri for pairwise clients whose redirect URIs have several hosts, and
-      // fetches it; the identifier above does not use sectors, so clients get a placeholder that is never fetched.
+      // fetches it; the identifier above does not use sectors, so such clients get a placeholder (see clientMetadata)
+      // that is never fetched.
       sectorIdentifierUriValidate: () => false,
       // An Entra app registration issues no ID token from the authorization endpoint unless implicit/hybrid is enabled.
       responseTypes: ['code'],
@@ -429,6 +431,12 @@ export class EntraLikeProvider {
   }
 }
 
+/**
+ * oidc-provider 8.8.1 honours `sectorIdentifierUriValidate` (lib/helpers/defaults.js, lib/models/client.js), but
+ * @types/oidc-provider 8.8.1 does not declare it.
+ */
+type ConfigurationV8 = Configuration & { sectorIdentifierUriValidate?: (client: Client) => boolean };
+
 function generateSigningKey() {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   // Entra's key IDs are opaque base64url strings.
@@ -444,10 +452,18 @@ function clientMetadata(client: EntraClient): ClientMetadata {
       : { token_endpoint_auth_method: 'none' }),
     application_type: client.applicationType ?? (confidential || client.redirectUris.every(isRemoteWebUri) ? 'web' : 'native'),
     redirect_uris: client.redirectUris,
-    sector_identifier_uri: `https://sector.invalid/${encodeURIComponent(client.clientId)}`,
+    // oidc-provider requires one for pairwise clients whose redirect URIs have several hosts; never fetched.
+    ...(new Set(client.redirectUris.map(redirectHost)).size > 1
+      ? { sector_identifier_uri: `https://sector.invalid/${encodeURIComponent(client.clientId)}` }
+      : {}),
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
   };
+}
+
+/** The host oidc-provider derives a client's sector from (`new URL(uri).host`; a custom scheme's may be empty). */
+function redirectHost(uri: string): string | undefined {
+  return URL.parse(uri)?.host;
 }
 
 function isRemoteWebUri(uri: string): boolean {
