@@ -32,6 +32,10 @@ import { EntraClient } from '../sso/entra-client.ts';
 import { IdentityLinker } from '../sso/identity-linker.ts';
 import { SsoConnections } from '../sso/sso-connections.ts';
 import { SsoSignIn } from '../sso/sso-sign-in.ts';
+import { OidcClients } from '../oidc/oidc-clients.ts';
+import { rosterProvider } from '../oidc/roster-provider.ts';
+import { SignInFlow } from '../oidc/sign-in-flow.ts';
+import type Provider from 'oidc-provider';
 import { type DeliveryWorkerOptions, runDeliveryWorker } from '../webhooks/delivery-worker.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { lazySecretBox } from '../secrets/secret-key.ts';
@@ -45,6 +49,7 @@ import { registerDraining } from './draining.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerJsonBody } from './json-body.ts';
 import { registerMetrics } from './metrics.ts';
+import { oidcRoutes, sendStep } from './oidc-routes.ts';
 import { ssoRoutes } from './sso-routes.ts';
 import { defaultPortalRoot, portalRoutes } from './portal-routes.ts';
 import { registerProvisioningLog } from './provisioning-record.ts';
@@ -88,6 +93,7 @@ export interface AppOptions {
 
 export interface RosterApp {
   app: FastifyInstance;
+  oidcClients: OidcClients;
   directories: DirectoryService;
   admins: AdminAccounts;
   apiKeys: ApiKeys;
@@ -159,7 +165,9 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
   const secrets = options.secrets ?? options.webhooks?.secrets ?? lazySecretBox({ dialect, location: ':memory:' }, { create: false });
   const entra = new EntraClient({ allowHttp: options.ssoAllowHttp });
   const ssoConnections = new SsoConnections(new SsoConnectionStore(db), () => secrets(), entra, { allowHttp: options.ssoAllowHttp });
-  const ssoSignIn = new SsoSignIn(ssoConnections, new SsoStateStore(db), entra, new IdentityLinker(new AccountStore(db)));
+  const accounts = new AccountStore(db);
+  const ssoSignIn = new SsoSignIn(ssoConnections, new SsoStateStore(db), entra, new IdentityLinker(accounts));
+  const oidcClients = new OidcClients(db, () => secrets());
   const sessions = new AdminSessions(new AdminSessionStore(db));
   const admins = new AdminAccounts(new AdminAccountStore(db), new AdminSessionStore(db));
   const origin = (request: { protocol: string; host: string }) => options.publicUrl ?? `${request.protocol}://${request.host}`;
@@ -186,9 +194,15 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
       publicUrl: origin,
     },
   });
-  await app.register(ssoRoutes, { signIn: ssoSignIn, origin });
+  // The provider's issuer is fixed at its first use: the public URL, else the origin of the first request to reach it.
+  let provider: Promise<Provider> | undefined;
+  const providerFor = (request: { protocol: string; host: string }) =>
+    (provider ??= rosterProvider({ issuer: `${origin(request)}/oidc`, db, secrets, clients: oidcClients, accounts, proxy: options.trustProxy ?? false }));
+  const flow = new SignInFlow(() => provider ?? Promise.reject(new Error('the OpenID provider has not started')), accounts, ssoSignIn);
+  await app.register(ssoRoutes, { signIn: ssoSignIn, origin, onAuthorize: async (result, reply) => sendStep(reply, await flow.finishWithEntra(result)) });
+  await app.register(oidcRoutes, { provider: providerFor, flow, origin });
   await app.register(portalRoutes, { root: options.portalRoot ?? defaultPortalRoot() });
   app.addHook('onClose', async () => provisioningLog.flush());
   if (options.webhooks) await runDeliveryWorker(app, options.connection, options.webhooks);
-  return { app, directories, admins, apiKeys, provisioningLog };
+  return { app, directories, admins, apiKeys, provisioningLog, oidcClients };
 }

@@ -3,6 +3,8 @@ import { callbackPath, SignInError, type SignInResult, type SsoSignIn } from '..
 
 export interface SsoRoutesOptions {
   signIn: SsoSignIn;
+  /** Carries on a sign-in for the host app (Roster's OpenID provider) once Entra has answered. */
+  onAuthorize: (result: SignInResult, reply: FastifyReply) => Promise<FastifyReply>;
   /** The origin people reach Roster at: the public URL, else the request's own. */
   origin: (request: FastifyRequest) => string;
 }
@@ -42,7 +44,7 @@ function testResultJson(result: SignInResult) {
 const wantsJson = (request: FastifyRequest) => /application\/json/.test(request.headers.accept ?? '');
 
 /** Where Entra ID sends people back after signing in (`/sso/callback`). */
-export async function ssoRoutes(app: FastifyInstance, { signIn, origin }: SsoRoutesOptions): Promise<void> {
+export async function ssoRoutes(app: FastifyInstance, { signIn, origin, onAuthorize }: SsoRoutesOptions): Promise<void> {
   app.get(callbackPath, async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     let result: SignInResult;
@@ -53,6 +55,7 @@ export async function ssoRoutes(app: FastifyInstance, { signIn, origin }: SsoRou
       if (wantsJson(request)) return reply.code(400).send({ error: { code: 'sign_in_failed', message: error.message } });
       return reply.code(400).type('text/html; charset=utf-8').send(page('Sign-in failed', `<h1>Sign-in failed</h1><p role="alert">${escape(error.message)}</p>`));
     }
+    if (result.purpose.kind === 'authorize') return onAuthorize(result, reply);
     if (wantsJson(request)) return testResultJson(result);
     return reply.type('text/html; charset=utf-8').send(testResultPage(result));
   });

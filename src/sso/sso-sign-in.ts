@@ -5,7 +5,11 @@ import type { IdentityLinker, LinkOutcome } from './identity-linker.ts';
 import type { SsoConnections } from './sso-connections.ts';
 
 /** What a sign-in is for, kept with its state until Entra sends the person back. */
-export type SignInPurpose = { kind: 'test'; actor: string };
+export type SignInPurpose =
+  /** An admin's test sign-in from the portal: the result is shown, nobody is signed in. */
+  | { kind: 'test'; actor: string }
+  /** A sign-in for the host app, through Roster's OpenID provider: `uid` is the provider's interaction. */
+  | { kind: 'authorize'; uid: string };
 
 /** A sign-in that cannot go on: the reason is for the person signing in, or the admin testing. */
 export class SignInError extends Error {}

@@ -65,6 +65,45 @@ export class AccountStore {
       .then((row) => row && toUser(row));
   }
 
+  /** What the ID token tells the host app about an account: the provisioned user's resource and groups, if any. */
+  async profile(accountId: string): Promise<{ account: AccountRow; doc: Record<string, unknown> | null; groups: string[] } | undefined> {
+    const account = await this.byId(accountId);
+    if (!account) return undefined;
+    if (!account.user_id) return { account, doc: null, groups: [] };
+    const user = await this.db.selectFrom('users').select('doc').where('id', '=', account.user_id).executeTakeFirst();
+    if (!user) return undefined;
+    const groups = await this.db
+      .selectFrom('group_members as m')
+      .innerJoin('groups as g', 'g.id', 'm.group_id')
+      .select('g.display_name')
+      .where('m.member_id', '=', account.user_id)
+      .orderBy('g.display_name')
+      .execute();
+    return { account, doc: JSON.parse(user.doc) as Record<string, unknown>, groups: groups.map((g) => g.display_name) };
+  }
+
+  /**
+   * Who a sign-in name is: provisioned users with that userName and guests with that username, in one organization or
+   * in all. More than one (the same name in two organizations) means the app must say which organization.
+   */
+  async signInCandidates(name: string, organizationId?: string): Promise<Array<{ organizationId: string; userId: string | null; accountId: string | null }>> {
+    const key = name.trim().toLowerCase();
+    let users = this.db
+      .selectFrom('users as u')
+      .innerJoin('directories as d', 'd.id', 'u.directory_id')
+      .select(['d.organization_id', 'u.id'])
+      .where('u.user_name_key', '=', key)
+      .where('d.deleted_at', 'is', null);
+    if (organizationId) users = users.where('d.organization_id', '=', organizationId);
+    let guests = this.db.selectFrom('accounts').select(['organization_id', 'id']).where('user_id', 'is', null).where('username_key', '=', key);
+    if (organizationId) guests = guests.where('organization_id', '=', organizationId);
+    const [provisioned, guest] = await Promise.all([users.limit(5).execute(), guests.limit(5).execute()]);
+    return [
+      ...provisioned.map((u) => ({ organizationId: u.organization_id!, userId: u.id, accountId: null })),
+      ...guest.map((g) => ({ organizationId: g.organization_id, userId: null, accountId: g.id })),
+    ];
+  }
+
   private users(organizationId: string) {
     return this.db
       .selectFrom('users as u')

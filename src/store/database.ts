@@ -27,6 +27,9 @@ export interface Database {
   sso_connections: SsoConnectionTable;
   sso_states: SsoStateTable;
   accounts: AccountTable;
+  oidc_payloads: OidcPayloadTable;
+  oidc_clients: OidcClientTable;
+  oidc_keys: OidcKeyTable;
 }
 
 export interface DirectoryTable {
@@ -304,4 +307,32 @@ export interface AccountTable {
   password_hash: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface OidcPayloadTable {
+  id: string;
+  kind: string;
+  /** JSON. */
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  account_id: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export interface OidcClientTable {
+  client_id: string;
+  name: string;
+  /** JSON. */
+  metadata: string;
+  client_secret: string | null;
+  created_at: string;
+}
+
+export interface OidcKeyTable {
+  id: string;
+  value: string;
+  created_at: string;
 }

@@ -27,17 +27,35 @@ export class CookieJar {
  * Follows redirects from `start` until one leaves the provider (the client's redirect URI, custom scheme or not): that
  * URL, or the response that stopped the walk (an error page).
  */
-export async function browse(start: URL | string, jar = new CookieJar()): Promise<URL | Response> {
+export function browse(start: URL | string, jar = new CookieJar()): Promise<URL | Response> {
+  const provider = new URL(start).origin;
+  return walk(start, (url) => url.origin !== provider, jar);
+}
+
+/**
+ * Follows redirects from `start`, across sites (an app, Roster, Entra), until `arrived` says a URL is the destination
+ * (not fetched), or a response is not a redirect (a page: returned). `submit` sends a form first, as a browser does.
+ */
+export async function walk(
+  start: URL | string,
+  arrived: (url: URL) => boolean,
+  jar = new CookieJar(),
+  submit?: { form: Record<string, string> },
+): Promise<URL | Response> {
   let url = new URL(start);
-  const provider = url.origin;
-  for (let hop = 0; hop < 10; hop++) {
-    const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
+  let form = submit?.form;
+  for (let hop = 0; hop < 20; hop++) {
+    const response = await fetch(url, {
+      redirect: 'manual',
+      ...(form ? { method: 'POST', body: new URLSearchParams(form), headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' } } : { headers: { cookie: jar.header() } }),
+    });
+    form = undefined;
     jar.store(response);
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || location === null) return response;
     await response.body?.cancel();
     url = new URL(location, url);
-    if (url.origin !== provider) return url;
+    if (arrived(url)) return url;
   }
   throw new Error(`too many redirects from ${start}`);
 }

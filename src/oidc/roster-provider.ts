@@ -1,0 +1,78 @@
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import Provider from 'oidc-provider';
+import type { Kysely } from 'kysely';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import type { AccountStore } from '../store/account-store.ts';
+import type { Database } from '../store/database.ts';
+import { OidcPayloadStore } from '../store/oidc-payload-store.ts';
+import { accountClaims } from './account-claims.ts';
+import type { OidcClients } from './oidc-clients.ts';
+import { providerKeys } from './oidc-keys.ts';
+
+export interface RosterProviderOptions {
+  /** `{public URL}/oidc`: what the host app discovers Roster at. */
+  issuer: string;
+  db: Kysely<Database>;
+  secrets: () => SecretBox;
+  clients: OidcClients;
+  accounts: AccountStore;
+  /** Trust X-Forwarded-Proto and -Host, as Roster itself does behind a proxy. */
+  proxy: boolean;
+}
+
+/** Where the provider sends a browser to sign in (`/signin/{uid}`, outside the provider's own routes). */
+export const signInPath = (uid: string) => `/signin/${uid}`;
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Roster as a standard OpenID provider (`oidc-provider`) for the host app: authorization code flow, with PKCE required
+ * of public (mobile and desktop) clients. Its state lives in the database and its keys are shared through it, so
+ * several instances serve it. The host app is first-party: a person who signs in is not asked to consent again.
+ */
+export async function rosterProvider(options: RosterProviderOptions): Promise<Provider> {
+  const keys = await providerKeys(options.db, options.secrets());
+  const provider = new Provider(options.issuer, {
+    adapter: (name: string) => (name === 'Client' ? options.clients.adapter() : new OidcPayloadStore(options.db, name)),
+    jwks: { keys: [keys.signing as never] },
+    // Names of Roster's own: on one host (a development machine) the identity provider may be oidc-provider too.
+    cookies: {
+      keys: keys.cookies,
+      names: { session: 'roster_oidc_session', interaction: 'roster_oidc_interaction', resume: 'roster_oidc_resume' },
+    },
+    findAccount: async (_ctx: KoaContextWithOIDC, sub: string) => {
+      const claims = await accountClaims(options.accounts, sub);
+      return claims && { accountId: sub, claims: () => claims as { sub: string } };
+    },
+    scopes: ['openid', 'profile', 'email'],
+    claims: {
+      openid: ['sub', 'organization'],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username', 'user_type', 'roles', 'groups'],
+      email: ['email', 'email_verified'],
+    },
+    // The profile and email claims go in the ID token itself: apps read them there, not from userinfo.
+    conformIdTokenClaims: false,
+    extraParams: ['organization'],
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => signInPath(interaction.uid) },
+    // First-party: the scopes the app asks for are granted without a consent page.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const accountId = ctx.oidc.session?.accountId;
+      const clientId = ctx.oidc.client?.clientId;
+      if (!accountId || !clientId) return undefined;
+      const existing = ctx.oidc.session?.grantIdFor(clientId);
+      const grant = (existing && (await ctx.oidc.provider.Grant.find(existing))) || new ctx.oidc.provider.Grant({ accountId, clientId });
+      grant.addOIDCScope(String(ctx.oidc.params?.scope ?? 'openid'));
+      await grant.save();
+      return grant;
+    },
+    renderError: async (ctx: KoaContextWithOIDC, out: Record<string, unknown>) => {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error · Roster</title></head><body><main><h1>Sign-in error</h1><p role="alert">${escape(String(out.error_description ?? out.error))}</p></main></body></html>`;
+    },
+    clientBasedCORS: () => false,
+    ttl: { Session: 12 * 3600, Interaction: 3600, Grant: 12 * 3600, IdToken: 3600, AccessToken: 3600, AuthorizationCode: 60 },
+  } as never);
+  provider.proxy = options.proxy;
+  return provider;
+}

@@ -1,0 +1,180 @@
+/**
+ * Roster as the host app's OpenID provider, end to end over HTTP: a test host app (openid-client) sends people to
+ * Roster; Roster routes each by login method to Entra ID (a local provider shaped like it) or to its password page;
+ * the app gets an ID token with the Roster user id, organization, email, name, roles, userType and groups.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import * as oidc from 'openid-client';
+import { hashPassword } from '../src/admin/password-hash.ts';
+import { SecretBox } from '../src/secrets/secret-box.ts';
+import { AdminClient } from './support/admin-client.ts';
+import { CookieJar, walk } from './support/browse.ts';
+import { EntraLikeProvider } from './support/entra-like-provider.ts';
+import { GROUP_SCHEMA, TestRoster, userBody } from './support/roster.ts';
+
+const TENANT = '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a';
+const ENTRA_APP = { clientId: 'c0ffee00-1234-4abc-9def-0123456789ab', clientSecret: 'entra app secret' };
+const ADA = { oid: 'aaaaaaaa-0000-4000-8000-00000000000a', preferredUsername: 'ada@contoso.example', name: 'Ada Lovelace', email: 'ada@contoso.example' };
+const BOB = { oid: 'bbbbbbbb-0000-4000-8000-00000000000b', preferredUsername: 'bob@contoso.example', name: 'Bob' };
+const APP_CALLBACK = 'http://127.0.0.1:9/callback';
+const NATIVE_CALLBACK = 'com.example.app://auth';
+const insecure = { execute: [oidc.allowInsecureRequests] };
+
+let roster: TestRoster;
+let origin: string;
+let idp: EntraLikeProvider;
+let admin: AdminClient;
+let organizationId: string;
+let adaId: string;
+let app: oidc.Configuration;
+
+interface SignIn {
+  config?: oidc.Configuration;
+  redirectUri?: string;
+  loginHint?: string;
+  /** The password to type when Roster shows its password page. */
+  password?: string;
+}
+
+/**
+ * The app's authorization request, a browser that follows it through Roster (and Entra) back to the app, typing the
+ * password when asked, and the app's code exchange: the ID token's claims, or the page where the walk stopped.
+ */
+async function signIn({ config = app, redirectUri = APP_CALLBACK, loginHint, password }: SignIn): Promise<{ claims: Record<string, unknown> } | { page: Response }> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid profile email',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...(loginHint ? { login_hint: loginHint } : {}),
+  });
+  const jar = new CookieJar();
+  const arrived = (next: URL) => next.href.startsWith(redirectUri);
+  let result = await walk(url, arrived, jar);
+  if (!(result instanceof URL) && password !== undefined && result.status === 200) {
+    const html = await result.text();
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+    assert.ok(action && /name="password"/.test(html), `a password page, not: ${html.slice(0, 300)}`);
+    const name = /name="name" value="([^"]*)"/.exec(html)?.[1] ?? '';
+    result = await walk(new URL(action, origin), arrived, jar, { form: { name, password } });
+  }
+  if (!(result instanceof URL)) return { page: result };
+  const tokens = await oidc.authorizationCodeGrant(config, result, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+  return { claims: { ...tokens.claims() } };
+}
+
+describe("Roster's OpenID provider for the host app", () => {
+  before(async () => {
+    const key = randomBytes(32);
+    roster = await TestRoster.start({ publicUrl: undefined, secrets: () => new SecretBox(key), ssoAllowHttp: true });
+    origin = await roster.roster.app.listen({ host: '127.0.0.1', port: 0 });
+    idp = await EntraLikeProvider.start({
+      tenantId: TENANT,
+      clients: [{ clientId: ENTRA_APP.clientId, clientSecret: ENTRA_APP.clientSecret, redirectUris: [`${origin}/sso/callback`] }],
+      accounts: [ADA, BOB],
+    });
+    admin = await AdminClient.operator(roster);
+    organizationId = (await admin.ok('POST', '/organizations', { name: 'Contoso' })).id;
+    await admin.ok('PUT', `/organizations/${organizationId}/sso`, { clientId: ENTRA_APP.clientId, authority: idp.issuer.replace(/\/v2\.0$/, ''), clientSecret: ENTRA_APP.clientSecret });
+    const created = await admin.ok('POST', `/organizations/${organizationId}/directories`, { name: 'Contoso Entra ID' });
+    const directory = { id: created.directory.id, token: created.token, base: `/scim/v2/${created.directory.id}` };
+    adaId = (
+      await roster.request(directory, 'POST', '/Users', {
+        ...userBody(ADA.preferredUsername, { displayName: 'Ada Lovelace', userType: 'Premium' }),
+        emails: [{ primary: true, type: 'work', value: ADA.email }],
+        roles: [{ value: 'Admin', primary: true }],
+      })
+    ).body.id;
+    await roster.request(directory, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Engineers', members: [{ value: adaId }] });
+    await roster.request(directory, 'POST', '/Users', userBody(BOB.preferredUsername, { active: false }));
+
+    const { client, clientSecret } = await roster.roster.oidcClients.add({ name: 'Test app', redirectUris: [APP_CALLBACK] });
+    app = await oidc.discovery(new URL(`${origin}/oidc`), client.clientId, clientSecret!, undefined, insecure);
+  });
+  after(async () => {
+    await roster?.close();
+    await idp?.close();
+  });
+
+  test('a provisioned user signs in through Entra ID; the app gets the Roster user, organization, roles, userType and groups', async () => {
+    const result = await signIn({ loginHint: ADA.preferredUsername });
+    assert.ok('claims' in result, `stopped at ${'page' in result ? await result.page.text() : ''}`);
+    const { claims } = result;
+    assert.equal(claims.iss, `${origin}/oidc`);
+    assert.equal(claims.sub, adaId);
+    assert.equal(claims.organization, organizationId);
+    assert.equal(claims.email, ADA.email);
+    assert.equal(claims.name, 'Ada Lovelace');
+    assert.equal(claims.preferred_username, ADA.preferredUsername);
+    assert.equal(claims.user_type, 'Premium');
+    assert.deepEqual(claims.roles, ['Admin']);
+    assert.deepEqual(claims.groups, ['Engineers']);
+  });
+
+  test('without a login hint Roster asks who is signing in', async () => {
+    const url = oidc.buildAuthorizationUrl(app, {
+      redirect_uri: APP_CALLBACK,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const page = await walk(url, (next) => next.href.startsWith(APP_CALLBACK));
+    assert.ok(page instanceof Response);
+    assert.match(await page.text(), /<label>Email or username<input name="name"/);
+  });
+
+  test('a deactivated user is refused, and so is a name nobody has', async () => {
+    const bob = await signIn({ loginHint: BOB.preferredUsername });
+    assert.ok('page' in bob);
+    assert.equal(bob.page.status, 403);
+    assert.match(await bob.page.text(), /deactivated/);
+    const nobody = await signIn({ loginHint: 'nobody@contoso.example' });
+    assert.ok('page' in nobody);
+    assert.equal(nobody.page.status, 404);
+  });
+
+  test('a guest with a built-in password signs in with it; a wrong password is refused', async () => {
+    const now = new Date().toISOString();
+    const guestId = 'guest-0001';
+    await roster.db
+      .insertInto('accounts')
+      .values({
+        id: guestId,
+        organization_id: organizationId,
+        user_id: null,
+        login_method: 'built-in',
+        username: 'guest@partner.example',
+        username_key: 'guest@partner.example',
+        display_name: 'Guest Partner',
+        email: 'guest@partner.example',
+        password_hash: await hashPassword('guest password 123'),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const wrong = await signIn({ loginHint: 'guest@partner.example', password: 'not the password' });
+    assert.ok('page' in wrong);
+    assert.equal(wrong.page.status, 401);
+    const result = await signIn({ loginHint: 'Guest@Partner.example', password: 'guest password 123' });
+    assert.ok('claims' in result);
+    assert.equal(result.claims.sub, guestId);
+    assert.equal(result.claims.email, 'guest@partner.example');
+    assert.equal(result.claims.name, 'Guest Partner');
+  });
+
+  test('a mobile app (public client, PKCE, custom-scheme redirect) signs in the same way', async () => {
+    const { client, clientSecret } = await roster.roster.oidcClients.add({ name: 'Mobile app', redirectUris: [NATIVE_CALLBACK], native: true });
+    assert.equal(clientSecret, null);
+    const mobile = await oidc.discovery(new URL(`${origin}/oidc`), client.clientId, undefined, oidc.None(), insecure);
+    const result = await signIn({ config: mobile, redirectUri: NATIVE_CALLBACK, loginHint: ADA.preferredUsername });
+    assert.ok('claims' in result);
+    assert.equal(result.claims.sub, adaId);
+  });
+});
