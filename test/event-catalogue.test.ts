@@ -6,9 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { RosterEvent } from '../src/events/event.ts';
 import { EVENT_TYPES } from '../src/events/event-type.ts';
+import { SignInSettings } from '../src/sso/sign-in-settings.ts';
 import { readEvents } from './support/api-client.ts';
 import { provisioningCycle } from './support/provisioning-cycle.ts';
-import { TestRoster } from './support/roster.ts';
+import { TestRoster, userBody } from './support/roster.ts';
 
 const CATALOGUE = new URL('../docs/events.md', import.meta.url);
 /** A type's heading and the JSON block under it. */
@@ -33,6 +34,11 @@ describe('the event catalogue (docs/events.md)', () => {
     const { organizationId } = await roster.roster.directories.require(dir.id);
     const { key } = await roster.roster.apiKeys.create(organizationId);
     await provisioningCycle(roster, dir);
+    // A sign-in event, in a second directory of the organization (the cycle ends by deleting its own).
+    const second = await roster.roster.directories.create('Second', 'entra', organizationId);
+    const handle = { id: second.directory.id, token: second.token, base: `/scim/v2/${second.directory.id}` };
+    const carol = (await roster.request(handle, 'POST', '/Users', userBody('carol@contoso.example'))).body.id;
+    await new SignInSettings(roster.db).setLoginMethod(organizationId, second.directory.id, carol, 'built-in');
     const examples = new Map<string, RosterEvent>();
     for (const event of (await readEvents(roster, key, 'limit=100')).events) if (!examples.has(event.type)) examples.set(event.type, event);
     assert.deepEqual([...examples.keys()].sort(), [...EVENT_TYPES].sort(), 'the cycle makes every type of event');

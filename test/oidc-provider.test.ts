@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
-import { hashPassword } from '../src/admin/password-hash.ts';
 import { SecretBox } from '../src/secrets/secret-box.ts';
 import { AdminClient } from './support/admin-client.ts';
+import { readEvents } from './support/api-client.ts';
 import { CookieJar, walk } from './support/browse.ts';
 import { EntraLikeProvider } from './support/entra-like-provider.ts';
 import { GROUP_SCHEMA, TestRoster, userBody } from './support/roster.ts';
@@ -19,6 +19,7 @@ const ENTRA_APP = { clientId: 'c0ffee00-1234-4abc-9def-0123456789ab', clientSecr
 const ADA = { oid: 'aaaaaaaa-0000-4000-8000-00000000000a', preferredUsername: 'ada@contoso.example', name: 'Ada Lovelace', email: 'ada@contoso.example' };
 const BOB = { oid: 'bbbbbbbb-0000-4000-8000-00000000000b', preferredUsername: 'bob@contoso.example', name: 'Bob' };
 const APP_CALLBACK = 'http://127.0.0.1:9/callback';
+const APP_SIGNED_OUT = 'http://127.0.0.1:9/signed-out';
 const NATIVE_CALLBACK = 'com.example.app://auth';
 const insecure = { execute: [oidc.allowInsecureRequests] };
 
@@ -28,6 +29,8 @@ let idp: EntraLikeProvider;
 let admin: AdminClient;
 let organizationId: string;
 let adaId: string;
+let directoryId: string;
+let eventsKey: string;
 let app: oidc.Configuration;
 
 interface SignIn {
@@ -36,13 +39,27 @@ interface SignIn {
   loginHint?: string;
   /** The password to type when Roster shows its password page. */
   password?: string;
+  /** The browser's cookies, to sign in again in the same browser. */
+  jar?: CookieJar;
+  prompt?: 'none';
+}
+
+type SignInOutcome = { claims: Record<string, unknown>; idToken: string } | { page: Response } | { error: string };
+
+/** Opens a one-time password link and chooses `password` on its page, as the person would. */
+async function choosePassword(url: string, password: string): Promise<void> {
+  const page = await fetch(new URL(new URL(url).pathname, origin));
+  assert.equal(page.status, 200);
+  const token = /name="token" value="([^"]+)"/.exec(await page.text())?.[1];
+  const set = await fetch(`${origin}/set-password`, { method: 'POST', body: new URLSearchParams({ token: token!, password }) });
+  assert.equal(set.status, 200, await set.text());
 }
 
 /**
  * The app's authorization request, a browser that follows it through Roster (and Entra) back to the app, typing the
  * password when asked, and the app's code exchange: the ID token's claims, or the page where the walk stopped.
  */
-async function signIn({ config = app, redirectUri = APP_CALLBACK, loginHint, password }: SignIn): Promise<{ claims: Record<string, unknown> } | { page: Response }> {
+async function signIn({ config = app, redirectUri = APP_CALLBACK, loginHint, password, jar = new CookieJar(), prompt }: SignIn): Promise<SignInOutcome> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -54,8 +71,8 @@ async function signIn({ config = app, redirectUri = APP_CALLBACK, loginHint, pas
     state,
     nonce,
     ...(loginHint ? { login_hint: loginHint } : {}),
+    ...(prompt ? { prompt } : {}),
   });
-  const jar = new CookieJar();
   const arrived = (next: URL) => next.href.startsWith(redirectUri);
   let result = await walk(url, arrived, jar);
   if (!(result instanceof URL) && password !== undefined && result.status === 200) {
@@ -66,8 +83,9 @@ async function signIn({ config = app, redirectUri = APP_CALLBACK, loginHint, pas
     result = await walk(new URL(action, origin), arrived, jar, { form: { name, password } });
   }
   if (!(result instanceof URL)) return { page: result };
+  if (result.searchParams.has('error')) return { error: result.searchParams.get('error')! };
   const tokens = await oidc.authorizationCodeGrant(config, result, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
-  return { claims: { ...tokens.claims() } };
+  return { claims: { ...tokens.claims() }, idToken: tokens.id_token! };
 }
 
 describe("Roster's OpenID provider for the host app", () => {
@@ -85,6 +103,8 @@ describe("Roster's OpenID provider for the host app", () => {
     await admin.ok('PUT', `/organizations/${organizationId}/sso`, { clientId: ENTRA_APP.clientId, authority: idp.issuer.replace(/\/v2\.0$/, ''), clientSecret: ENTRA_APP.clientSecret });
     const created = await admin.ok('POST', `/organizations/${organizationId}/directories`, { name: 'Contoso Entra ID' });
     const directory = { id: created.directory.id, token: created.token, base: `/scim/v2/${created.directory.id}` };
+    directoryId = directory.id;
+    eventsKey = (await roster.roster.apiKeys.create(organizationId)).key;
     adaId = (
       await roster.request(directory, 'POST', '/Users', {
         ...userBody(ADA.preferredUsername, { displayName: 'Ada Lovelace', userType: 'Premium' }),
@@ -95,7 +115,7 @@ describe("Roster's OpenID provider for the host app", () => {
     await roster.request(directory, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Engineers', members: [{ value: adaId }] });
     await roster.request(directory, 'POST', '/Users', userBody(BOB.preferredUsername, { active: false }));
 
-    const { client, clientSecret } = await roster.roster.oidcClients.add({ name: 'Test app', redirectUris: [APP_CALLBACK] });
+    const { client, clientSecret } = await roster.roster.oidcClients.add({ name: 'Test app', redirectUris: [APP_CALLBACK], postLogoutRedirectUris: [APP_SIGNED_OUT] });
     app = await oidc.discovery(new URL(`${origin}/oidc`), client.clientId, clientSecret!, undefined, insecure);
   });
   after(async () => {
@@ -140,33 +160,66 @@ describe("Roster's OpenID provider for the host app", () => {
     assert.equal(nobody.page.status, 404);
   });
 
-  test('a guest with a built-in password signs in with it; a wrong password is refused', async () => {
-    const now = new Date().toISOString();
-    const guestId = 'guest-0001';
-    await roster.db
-      .insertInto('accounts')
-      .values({
-        id: guestId,
-        organization_id: organizationId,
-        user_id: null,
-        login_method: 'built-in',
-        username: 'guest@partner.example',
-        username_key: 'guest@partner.example',
-        display_name: 'Guest Partner',
-        email: 'guest@partner.example',
-        password_hash: await hashPassword('guest password 123'),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    const wrong = await signIn({ loginHint: 'guest@partner.example', password: 'not the password' });
+  test('a guest added by the admin chooses a password from a one-time link and signs in with it; a wrong password is refused', async () => {
+    const { guest, passwordLink } = await admin.ok('POST', `/organizations/${organizationId}/guests`, { username: 'guest@partner.example', displayName: 'Guest Partner', email: 'guest@partner.example' });
+    // Made through the admin API without a public URL: the link has the admin request's origin.
+    assert.match(passwordLink.url, /^http:\/\/[^/]+\/set-password\/[\w-]{43}$/);
+    await choosePassword(passwordLink.url, 'guest password 123');
+    const reused = await fetch(`${origin}/set-password`, { method: 'POST', body: new URLSearchParams({ token: passwordLink.url.split('/').at(-1)!, password: 'another password 456' }) });
+    assert.equal(reused.status, 400, 'a link sets one password, once');
+
+    const wrong = await signIn({ loginHint: 'guest@partner.example', password: 'another password 456' });
     assert.ok('page' in wrong);
     assert.equal(wrong.page.status, 401);
     const result = await signIn({ loginHint: 'Guest@Partner.example', password: 'guest password 123' });
     assert.ok('claims' in result);
-    assert.equal(result.claims.sub, guestId);
+    assert.equal(result.claims.sub, guest.id);
     assert.equal(result.claims.email, 'guest@partner.example');
     assert.equal(result.claims.name, 'Guest Partner');
+  });
+
+  test('a user switched to the built-in password signs in with it, no longer through Entra; the switch ends their sessions and is an event', async () => {
+    const jar = new CookieJar();
+    assert.ok('claims' in (await signIn({ loginHint: ADA.preferredUsername, jar })));
+    assert.ok('claims' in (await signIn({ jar, prompt: 'none' })), 'signed in: the app gets a code without asking');
+
+    const path = `/directories/${directoryId}/users/${adaId}/sign-in`;
+    assert.deepEqual(await admin.ok('GET', path), { accountId: adaId, loginMethod: 'external', entraObjectId: ADA.oid, hasPassword: false });
+    const switched = await admin.ok('PUT', path, { loginMethod: 'built-in' });
+    assert.equal(switched.loginMethod, 'built-in');
+    const { events } = await readEvents(roster, eventsKey, 'types=user.login_method.updated');
+    assert.equal(events.length, 1);
+    const data = events[0]!.data as { user: { id: string }; loginMethod: string; previousLoginMethod: string };
+    assert.deepEqual([data.user.id, data.loginMethod, data.previousLoginMethod], [adaId, 'built-in', 'external']);
+
+    const ended = await signIn({ jar, prompt: 'none' });
+    assert.ok('error' in ended && ended.error === 'login_required', 'her session ended with the switch');
+    const { url } = await admin.ok('POST', `/directories/${directoryId}/users/${adaId}/password-link`);
+    await choosePassword(url, 'ada password 12345');
+    const withPassword = await signIn({ loginHint: ADA.preferredUsername, password: 'ada password 12345' });
+    assert.ok('claims' in withPassword);
+    assert.equal(withPassword.claims.sub, adaId);
+
+    await admin.ok('PUT', path, { loginMethod: 'external' });
+    const viaEntra = await signIn({ loginHint: ADA.preferredUsername });
+    assert.ok('claims' in viaEntra, 'back on Entra ID');
+  });
+
+  test('RP-initiated logout ends the session at Roster', async () => {
+    const jar = new CookieJar();
+    const result = await signIn({ loginHint: ADA.preferredUsername, jar });
+    assert.ok('claims' in result && result.idToken);
+    const logout = oidc.buildEndSessionUrl(app, { id_token_hint: result.idToken, post_logout_redirect_uri: APP_SIGNED_OUT });
+    const confirm = await walk(logout, (next) => next.href.startsWith(APP_SIGNED_OUT), jar);
+    assert.ok(confirm instanceof Response, 'Roster asks to confirm');
+    const html = await confirm.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    const fields = Object.fromEntries([...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    assert.ok(action, html);
+    const back = await walk(new URL(action.replaceAll('&amp;', '&'), origin), (next) => next.href.startsWith(APP_SIGNED_OUT), jar, { form: { ...fields, logout: 'yes' } });
+    assert.ok(back instanceof URL, 'back at the app');
+    const after = await signIn({ jar, prompt: 'none' });
+    assert.ok('error' in after && after.error === 'login_required');
   });
 
   test('a mobile app (public client, PKCE, custom-scheme redirect) signs in the same way', async () => {

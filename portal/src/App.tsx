@@ -2,6 +2,7 @@ import { Route, Switch } from 'wouter';
 import { HomeRedirect } from './components/HomeRedirect.tsx';
 import { Layout } from './components/Layout.tsx';
 import { RequireSession } from './components/RequireSession.tsx';
+import { AppsPage } from './pages/AppsPage.tsx';
 import { AuditLogPage } from './pages/AuditLogPage.tsx';
 import { DirectoryArea } from './pages/DirectoryArea.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
@@ -28,6 +29,9 @@ function SignedInPages() {
           <Route path="/orgs/:orgId/webhooks">{({ orgId }) => <WebhooksPage key={orgId} organizationId={orgId} />}</Route>
           <Route path="/webhooks/:id">{({ id }) => <WebhookPage key={id} endpointId={id} />}</Route>
           <Route path="/directories/:dirId/*?">{({ dirId }) => <DirectoryArea key={dirId} directoryId={dirId} />}</Route>
+          <Route path="/apps">
+            <AppsPage />
+          </Route>
           <Route path="/audit">
             <AuditLogPage />
           </Route>

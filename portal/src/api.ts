@@ -6,6 +6,8 @@ import type {
   AuditEntry,
   CreatedApiKey,
   CreatedDirectory,
+  CreatedGuest,
+  CreatedOidcClient,
   CreatedSetupLink,
   CreatedToken,
   CreatedWebhookEndpoint,
@@ -13,15 +15,24 @@ import type {
   Directory,
   DirectoryStats,
   Group,
+  Guest,
   List,
   LogEntry,
+  LoginMethod,
+  NewGuest,
+  NewOidcClient,
   NewWebhookEndpoint,
+  OidcClientList,
   Organization,
   Page,
+  PasswordLink,
   Provider,
   RotatedSecret,
   Session,
   SetupLink,
+  SignInSettings,
+  SsoConnection,
+  SsoConnectionInput,
   TestDelivery,
   Token,
   User,
@@ -107,6 +118,12 @@ function retryAfterSeconds(header: string | null): number | null {
   if (/^\d+$/.test(header.trim())) return Number(header);
   const at = Date.parse(header);
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** For a resource whose absence is an answer rather than a failure (an organization without single sign-on). */
+function nullWhenNotFound(error: unknown): null {
+  if (error instanceof ApiError && error.status === 404) return null;
+  throw error;
 }
 
 /** A path with every interpolated id percent-encoded: path`/directories/${id}`. */
@@ -211,4 +228,28 @@ export const api = {
 
   auditLog: (after: string | undefined, signal?: AbortSignal) =>
     request<Page<AuditEntry>>('GET', withQuery('/audit-log', { after }), { signal }),
+
+  /** Null when the organization has no Entra ID connection yet. */
+  ssoConnection: (orgId: string, signal?: AbortSignal) =>
+    request<SsoConnection>('GET', path`/organizations/${orgId}/sso`, { signal }).catch(nullWhenNotFound),
+  saveSsoConnection: (orgId: string, connection: SsoConnectionInput) =>
+    request<SsoConnection>('PUT', path`/organizations/${orgId}/sso`, { body: connection }),
+  removeSsoConnection: (orgId: string) => request<void>('DELETE', path`/organizations/${orgId}/sso`),
+  testSsoSignIn: (orgId: string) => request<{ url: string }>('POST', path`/organizations/${orgId}/sso/test`),
+
+  signInSettings: (dirId: string, userId: string, signal?: AbortSignal) =>
+    request<SignInSettings>('GET', path`/directories/${dirId}/users/${userId}/sign-in`, { signal }),
+  saveLoginMethod: (dirId: string, userId: string, loginMethod: LoginMethod) =>
+    request<SignInSettings>('PUT', path`/directories/${dirId}/users/${userId}/sign-in`, { body: { loginMethod } }),
+  createUserPasswordLink: (dirId: string, userId: string) =>
+    request<PasswordLink>('POST', path`/directories/${dirId}/users/${userId}/password-link`),
+
+  guests: (orgId: string, signal?: AbortSignal) => request<List<Guest>>('GET', path`/organizations/${orgId}/guests`, { signal }),
+  createGuest: (orgId: string, guest: NewGuest) => request<CreatedGuest>('POST', path`/organizations/${orgId}/guests`, { body: guest }),
+  createGuestPasswordLink: (id: string) => request<PasswordLink>('POST', path`/guests/${id}/password-link`),
+  removeGuest: (id: string) => request<void>('DELETE', path`/guests/${id}`),
+
+  oidcClients: (signal?: AbortSignal) => request<OidcClientList>('GET', '/oidc-clients', { signal }),
+  createOidcClient: (client: NewOidcClient) => request<CreatedOidcClient>('POST', '/oidc-clients', { body: client }),
+  removeOidcClient: (clientId: string) => request<void>('DELETE', path`/oidc-clients/${clientId}`),
 };

@@ -1,4 +1,4 @@
-import type { Provider } from './types.ts';
+import type { LoginMethod, Provider } from './types.ts';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -9,10 +9,26 @@ export function formatDateTime(iso: string | null | undefined, { seconds = false
   return (seconds ? dateTimeSeconds : dateTime).format(new Date(iso));
 }
 
+const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+
+/**
+ * A calendar day the admin entered (a client secret's expiry). The API keeps it as midnight UTC, so it is read in UTC:
+ * in the reader's zone west of Greenwich it would show as the day before.
+ */
+export function formatDay(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return day.format(new Date(iso));
+}
+
 export const PROVIDER_NAMES: Record<Provider, string> = {
   entra: 'Microsoft Entra ID',
   okta: 'Okta',
   generic: 'Generic SCIM 2.0',
+};
+
+export const LOGIN_METHOD_NAMES: Record<LoginMethod, string> = {
+  external: 'Microsoft Entra ID (external)',
+  'built-in': 'Built-in password',
 };
 
 /** "1 user", "12 users". */
@@ -54,4 +70,12 @@ export function eventTypesOf(endpoint: { eventTypes: string[] }): string {
 export function endpointStatus(endpoint: { enabled: boolean; disabledReason: string | null }): string {
   if (endpoint.enabled) return 'Enabled';
   return endpoint.disabledReason ? `Disabled: ${endpoint.disabledReason}` : 'Disabled';
+}
+
+/** The non-empty lines of a textarea that takes one item a line, trimmed. */
+export function linesOf(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }

@@ -229,3 +229,97 @@ export interface AuditEntry {
   target: string | null;
   details: unknown;
 }
+
+/** An organization's Microsoft Entra ID connection, for single sign-on. Its client secret is write-only. */
+export interface SsoConnection {
+  organizationId: string;
+  clientId: string;
+  tenantId: string;
+  issuer: string;
+  clientSecretExpiresAt: string | null;
+  justInTime: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** What to register under Authentication → Web in the Entra app registration. */
+  redirectUris: { web: string[] };
+}
+
+export interface SsoConnectionInput {
+  clientId: string;
+  /** The Directory (tenant) ID, a tenant domain, or the Authority URL. */
+  authority: string;
+  /** Left out to keep the stored secret. */
+  clientSecret?: string;
+  clientSecretExpiresAt?: string | null;
+  justInTime?: boolean;
+}
+
+export type LoginMethod = 'external' | 'built-in';
+
+/** How one person signs in. */
+export interface SignInSettings {
+  /** Null until the person first signs in or a setting is made. */
+  accountId: string | null;
+  loginMethod: LoginMethod;
+  /** The Entra ID user this person is linked to, once they signed in with Entra ID. */
+  entraObjectId: string | null;
+  hasPassword: boolean;
+}
+
+/** A one-time link where a person chooses a built-in password: the API shows it this once. */
+export interface PasswordLink {
+  url: string;
+  expiresAt: string;
+}
+
+/** Someone who signs in with a built-in password and is not in any directory. */
+export interface Guest {
+  id: string;
+  organizationId: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  loginMethod: LoginMethod;
+  hasPassword: boolean;
+  createdAt: string;
+}
+
+export interface NewGuest {
+  username: string;
+  displayName?: string;
+  email?: string;
+}
+
+export interface CreatedGuest {
+  guest: Guest;
+  passwordLink: PasswordLink;
+}
+
+/** An app that signs people in through Roster's OpenID provider. */
+export interface OidcClient {
+  clientId: string;
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  /** `web`: a server-side app with a secret; `native`: a mobile or desktop app, a public client with PKCE. */
+  applicationType: 'web' | 'native';
+  createdAt: string;
+}
+
+export interface OidcClientList extends List<OidcClient> {
+  /** Roster's OpenID provider, what the app's OIDC library discovers. */
+  issuer: string;
+}
+
+export interface NewOidcClient {
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  native?: boolean;
+}
+
+export interface CreatedOidcClient {
+  client: OidcClient;
+  /** Shown this once; null for a mobile or desktop app, which has none. */
+  clientSecret: string | null;
+}

@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'dsync.group.deleted',
   'dsync.group.user_added',
   'dsync.group.user_removed',
+  /** An admin switched how a provisioned user signs in (Entra ID or the built-in password). */
+  'user.login_method.updated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -35,6 +35,7 @@ import { SsoSignIn } from '../sso/sso-sign-in.ts';
 import { OidcClients } from '../oidc/oidc-clients.ts';
 import { rosterProvider } from '../oidc/roster-provider.ts';
 import { SignInFlow } from '../oidc/sign-in-flow.ts';
+import { SignInSettings } from '../sso/sign-in-settings.ts';
 import type Provider from 'oidc-provider';
 import { type DeliveryWorkerOptions, runDeliveryWorker } from '../webhooks/delivery-worker.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
@@ -50,6 +51,7 @@ import { registerHealthRoutes } from './health-routes.ts';
 import { registerJsonBody } from './json-body.ts';
 import { registerMetrics } from './metrics.ts';
 import { oidcRoutes, sendStep } from './oidc-routes.ts';
+import { passwordRoutes } from './password-routes.ts';
 import { ssoRoutes } from './sso-routes.ts';
 import { defaultPortalRoot, portalRoutes } from './portal-routes.ts';
 import { registerProvisioningLog } from './provisioning-record.ts';
@@ -168,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
   const accounts = new AccountStore(db);
   const ssoSignIn = new SsoSignIn(ssoConnections, new SsoStateStore(db), entra, new IdentityLinker(accounts));
   const oidcClients = new OidcClients(db, () => secrets());
+  const signInSettings = new SignInSettings(db);
   const sessions = new AdminSessions(new AdminSessionStore(db));
   const admins = new AdminAccounts(new AdminAccountStore(db), new AdminSessionStore(db));
   const origin = (request: { protocol: string; host: string }) => options.publicUrl ?? `${request.protocol}://${request.host}`;
@@ -191,6 +194,8 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
       apiKeys,
       sso: ssoConnections,
       ssoSignIn,
+      signInSettings,
+      oidcClients,
       publicUrl: origin,
     },
   });
@@ -201,6 +206,7 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
   const flow = new SignInFlow(() => provider ?? Promise.reject(new Error('the OpenID provider has not started')), accounts, ssoSignIn);
   await app.register(ssoRoutes, { signIn: ssoSignIn, origin, onAuthorize: async (result, reply) => sendStep(reply, await flow.finishWithEntra(result)) });
   await app.register(oidcRoutes, { provider: providerFor, flow, origin });
+  await app.register(passwordRoutes, { settings: signInSettings });
   await app.register(portalRoutes, { root: options.portalRoot ?? defaultPortalRoot() });
   app.addHook('onClose', async () => provisioningLog.flush());
   if (options.webhooks) await runDeliveryWorker(app, options.connection, options.webhooks);

@@ -42,6 +42,27 @@ export class AccountStore {
     return (await this.byId(userId))!;
   }
 
+  async setPassword(id: string, passwordHash: string, at: string): Promise<void> {
+    await this.db.updateTable('accounts').set({ password_hash: passwordHash, updated_at: at }).where('id', '=', id).execute();
+  }
+
+  guests(organizationId: string): Promise<AccountRow[]> {
+    return this.db.selectFrom('accounts').selectAll().where('organization_id', '=', organizationId).where('user_id', 'is', null).orderBy('created_at').execute();
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.deleteFrom('accounts').where('id', '=', id).execute();
+  }
+
+  async insertPasswordLink(link: { id: string; accountId: string; createdAt: string; expiresAt: string }): Promise<void> {
+    await this.db.insertInto('password_links').values({ id: link.id, account_id: link.accountId, created_at: link.createdAt, expires_at: link.expiresAt }).execute();
+  }
+
+  /** Removes the link and returns it: a link sets one password, once. */
+  takePasswordLink(id: string): Promise<{ account_id: string; expires_at: string } | undefined> {
+    return this.db.deleteFrom('password_links').where('id', '=', id).returning(['account_id', 'expires_at']).executeTakeFirst();
+  }
+
   async linkEntraOid(id: string, oid: string, at: string): Promise<void> {
     await this.db.updateTable('accounts').set({ entra_oid: oid, updated_at: at }).where('id', '=', id).execute();
   }

@@ -30,6 +30,7 @@ export interface Database {
   oidc_payloads: OidcPayloadTable;
   oidc_clients: OidcClientTable;
   oidc_keys: OidcKeyTable;
+  password_links: PasswordLinkTable;
 }
 
 export interface DirectoryTable {
@@ -335,4 +336,12 @@ export interface OidcKeyTable {
   id: string;
   value: string;
   created_at: string;
+}
+
+export interface PasswordLinkTable {
+  /** Hex SHA-256 of the link's token. */
+  id: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
 }

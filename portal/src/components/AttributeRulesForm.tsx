@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.ts';
+import { linesOf } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
 import type { AttributeRules } from '../types.ts';
 import { FormError } from './FormError.tsx';
@@ -26,13 +27,6 @@ function parseDefault(text: string): unknown {
 
 function showDefault(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function linesOf(text: string): string[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
 }
 
 function rulesFrom(form: {

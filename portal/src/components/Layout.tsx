@@ -39,6 +39,9 @@ export function Layout({ children }: { children: ReactNode }) {
                   </NavLink>
                 </li>
                 <li>
+                  <NavLink href="/apps">Apps</NavLink>
+                </li>
+                <li>
                   <NavLink href="/audit">Audit log</NavLink>
                 </li>
               </>

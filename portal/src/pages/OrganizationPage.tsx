@@ -3,15 +3,20 @@ import { api } from '../api.ts';
 import { ApiKeysSection } from '../components/ApiKeysSection.tsx';
 import { Breadcrumbs } from '../components/Breadcrumbs.tsx';
 import { DataTable } from '../components/DataTable.tsx';
+import { GuestsSection } from '../components/GuestsSection.tsx';
 import { Loadable } from '../components/Loadable.tsx';
 import { NewDirectoryForm } from '../components/NewDirectoryForm.tsx';
 import { SetupLinksSection } from '../components/SetupLinksSection.tsx';
+import { SsoSection } from '../components/SsoSection.tsx';
 import { PROVIDER_NAMES } from '../format.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { usePageTitle } from '../hooks/usePageTitle.ts';
 import { useSignedInSession } from '../session.tsx';
 
-/** An organization's directories; for operators also its webhooks, API keys and setup links. */
+/**
+ * An organization's directories, single sign-on and guests, which a customer's setup link sets up too; for operators
+ * also its webhooks, API keys and setup links.
+ */
 export function OrganizationPage({ organizationId }: { organizationId: string }) {
   const { principal } = useSignedInSession();
   const organization = useApiData((signal) => api.organization(organizationId, signal), [organizationId]);
@@ -46,6 +51,8 @@ export function OrganizationPage({ organizationId }: { organizationId: string })
             </Loadable>
           </section>
           <NewDirectoryForm organizationId={organization.id} />
+          <SsoSection organizationId={organization.id} />
+          <GuestsSection organizationId={organization.id} />
           {isOperator && (
             <>
               <section>

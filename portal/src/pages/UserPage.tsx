@@ -3,6 +3,7 @@ import { api } from '../api.ts';
 import { DefinitionList } from '../components/DefinitionList.tsx';
 import { Loadable } from '../components/Loadable.tsx';
 import { RawJson } from '../components/RawJson.tsx';
+import { UserSignInSection } from '../components/UserSignInSection.tsx';
 import { useApiData } from '../hooks/useApiData.ts';
 import { usePageTitle } from '../hooks/usePageTitle.ts';
 import type { Directory, User } from '../types.ts';
@@ -110,6 +111,7 @@ export function UserPage({ directory, userId }: { directory: Directory; userId: 
                 </ul>
               )}
             </section>
+            <UserSignInSection directoryId={directory.id} userId={user.id} userName={user.userName} />
             <RawJson value={user.raw} />
           </>
         );

@@ -6,6 +6,7 @@ import type { AdminServices } from './admin-services.ts';
 import { directoryRoutes } from './directory-routes.ts';
 import { integrationRoutes } from './integration-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
+import { signInAdminRoutes } from './sign-in-admin-routes.ts';
 import { ssoAdminRoutes } from './sso-admin-routes.ts';
 
 /**
@@ -25,5 +26,6 @@ export async function adminApi(app: FastifyInstance, { services }: { services: A
     await authenticated.register(directoryRoutes, services);
     await authenticated.register(integrationRoutes, services);
     await authenticated.register(ssoAdminRoutes, services);
+    await authenticated.register(signInAdminRoutes, services);
   });
 }

@@ -8,6 +8,8 @@ import type { DirectoryReader } from '../../api/directory-reader.ts';
 import type { DirectoryService } from '../../directory/directory-service.ts';
 import type { DirectoryStatsStore } from '../../store/directory-stats.ts';
 import type { ProvisioningLogStore } from '../../store/provisioning-log-store.ts';
+import type { OidcClients } from '../../oidc/oidc-clients.ts';
+import type { SignInSettings } from '../../sso/sign-in-settings.ts';
 import type { SsoConnections } from '../../sso/sso-connections.ts';
 import type { SsoSignIn } from '../../sso/sso-sign-in.ts';
 import type { WebhookService } from '../../webhooks/webhook-service.ts';
@@ -29,6 +31,8 @@ export interface AdminServices {
   apiKeys: ApiKeys;
   sso: SsoConnections;
   ssoSignIn: SsoSignIn;
+  signInSettings: SignInSettings;
+  oidcClients: OidcClients;
   /** The base of Tenant URLs: the configured public URL, else the request's own origin. */
   publicUrl: (request: { protocol: string; host: string }) => string;
 }

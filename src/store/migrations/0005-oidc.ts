@@ -3,7 +3,8 @@ import { columnTypes } from './column-types.ts';
 
 /**
  * Roster as an OpenID provider for the host app: the provider's state (sessions, codes, grants, interactions), kept in
- * the database so any instance can take any step of a sign-in; the host app's registered clients; and the keys.
+ * the database so any instance can take any step of a sign-in; the host app's registered clients; the keys; and the
+ * one-time links where people choose a built-in password.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const { text } = columnTypes(db);
@@ -37,6 +38,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     /** Sealed; null for a public client (a mobile or desktop app, with PKCE). */
     .addColumn('client_secret', text)
     .addColumn('created_at', text, (c) => c.notNull())
+    .execute();
+
+  // One-time links where a person chooses a built-in password; kept as SHA-256 hashes.
+  await db.schema
+    .createTable('password_links')
+    .addColumn('id', text, (c) => c.primaryKey())
+    .addColumn('account_id', text, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+    .addColumn('created_at', text, (c) => c.notNull())
+    .addColumn('expires_at', text, (c) => c.notNull())
     .execute();
 
   await db.schema
