@@ -20,6 +20,8 @@ import { type ListeningRoster, RosterProcess, rosterCommandWithInput } from './s
 import { ScimClient } from './support/scim-client.ts';
 import { testDialect } from './support/test-database.ts';
 import { WebhookReceiver } from './support/webhook-receiver.ts';
+import { EntraLikeProvider } from './support/entra-like-provider.ts';
+import { HostApp } from './support/host-app.ts';
 
 const OPERATOR = { username: 'operator', password: 'portal test password' };
 
@@ -29,6 +31,8 @@ Object.assign(process.env, {
   ROSTER_SECRET_KEY: randomBytes(32).toString('base64'),
   ROSTER_WEBHOOK_ALLOW_PRIVATE: '1',
   ROSTER_WEBHOOK_POLL_MS: '50',
+  // The Entra-like provider of the sign-in test is a local one, over plain http.
+  ROSTER_SSO_ALLOW_HTTP: '1',
 });
 
 /** What one run of the browser tests shares: the server, its database file, the browser, a webhook receiver. */
@@ -291,5 +295,68 @@ describe('admin portal in Chromium', { skip }, () => {
     assert.equal(await page.getByRole('link', { name: 'Forged' }).count(), 0);
     assert.equal(withDatabase((db) => db.prepare("select count(*) as n from organizations where name = 'Forged'").get() as { n: number }).n, 0);
     await context.close();
+  });
+
+  test('single sign-on: Entra ID connected and an app registered in the portal; a provisioned user signs in to the app through Roster and Entra', async () => {
+    const TENANT = '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
+    const ENTRA_APP = { clientId: '6e5d4c3b-2a19-4f8e-9d7c-6b5a49382716', clientSecret: 'entra client secret in the portal' };
+    const ADA = { oid: 'a0a0a0a0-0000-4000-8000-0000000000ad', preferredUsername: 'ada@tailspin.example', name: 'Ada Lovelace', email: 'ada@tailspin.example' };
+    const idp = await EntraLikeProvider.start({
+      tenantId: TENANT,
+      clients: [{ clientId: ENTRA_APP.clientId, clientSecret: ENTRA_APP.clientSecret, redirectUris: [`${server.address}/sso/callback`] }],
+      accounts: [ADA],
+    });
+    const context = await laptopContext(browser, server.address);
+    let host: HostApp | undefined;
+    try {
+      const page = await context.newPage();
+      await signIn(page);
+      const organizationId = await createOrganization(page, 'Tailspin');
+      await page.getByLabel('Directory name').fill('Tailspin Entra ID');
+      await page.getByRole('button', { name: 'Create directory' }).click();
+      const tenantUrl = new URL(await page.getByLabel('Tenant URL').inputValue());
+      const scim = new ScimClient(tenantUrl.origin, tenantUrl.pathname.split('/').at(-1)!, await page.getByLabel('Secret Token').inputValue());
+      const ada = await scim.send('POST', '/Users', {
+        ...userBody(ADA.preferredUsername, { displayName: ADA.name, userType: 'Premium' }),
+        emails: [{ primary: true, type: 'work', value: ADA.email }],
+      });
+      assert.equal(ada.status, 201);
+
+      // The organization's Entra ID connection, as the admin fills it in from the app registration.
+      await page.goto(`/portal/orgs/${organizationId}`);
+      await page.getByLabel('Application (client) ID').fill(ENTRA_APP.clientId);
+      await page.getByLabel('Directory (tenant) ID or Authority').fill(idp.issuer.replace(/\/v2\.0$/, ''));
+      await page.getByLabel('Client secret', { exact: true }).fill(ENTRA_APP.clientSecret);
+      await page.getByRole('button', { name: 'Save connection' }).click();
+      await page.getByText('Connection saved').waitFor();
+      assert.equal(await page.getByLabel('Redirect URI (Web platform)').inputValue(), `${server.address}/sso/callback`);
+      await page.getByRole('heading', { name: 'Single sign-on' }).scrollIntoViewIfNeeded();
+      await screenshot(page, 'sso-connection');
+
+      // The host app, registered on the Apps page.
+      await page.getByRole('link', { name: 'Apps' }).click();
+      const issuer = await page.getByLabel('Issuer (OpenID Connect discovery)').inputValue();
+      assert.equal(issuer, `${server.address}/oidc`);
+      host = await HostApp.listen();
+      await page.getByLabel('App name').fill('Tailspin app');
+      await page.getByLabel('Redirect URIs (one per line)', { exact: true }).fill(`${host.url}/callback`);
+      await page.getByRole('button', { name: 'Add app' }).click();
+      await host.connect(issuer, await page.getByLabel('Client ID').inputValue(), await page.getByLabel('Client secret').inputValue());
+
+      // Ada opens the app: Roster sends her to Entra (her login method), Entra back to Roster, Roster to the app.
+      const visit = await context.newPage();
+      await visit.goto(`${host.url}/login?login_hint=${encodeURIComponent(ADA.preferredUsername)}`);
+      await visit.getByRole('heading', { name: 'Signed in as Ada Lovelace' }).waitFor();
+      await screenshot(visit, 'app-signed-in');
+      const claims = host.signIns.at(-1)!;
+      assert.equal(claims.sub, ada.body.id);
+      assert.equal(claims.organization, organizationId);
+      assert.equal(claims.email, ADA.email);
+      assert.equal(claims.user_type, 'Premium');
+    } finally {
+      await context.close();
+      await host?.close();
+      await idp.close();
+    }
   });
 });
