@@ -138,16 +138,24 @@ describe("Roster's OpenID provider for the host app", () => {
     assert.deepEqual(claims.groups, ['Engineers']);
   });
 
-  test('without a login hint Roster asks who is signing in', async () => {
+  test('without a login hint Roster asks who is signing in; a password for a person on Entra ID is refused', async () => {
     const url = oidc.buildAuthorizationUrl(app, {
       redirect_uri: APP_CALLBACK,
       scope: 'openid',
       code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
       code_challenge_method: 'S256',
     });
-    const page = await walk(url, (next) => next.href.startsWith(APP_CALLBACK));
+    const jar = new CookieJar();
+    const page = await walk(url, (next) => next.href.startsWith(APP_CALLBACK), jar);
     assert.ok(page instanceof Response);
-    assert.match(await page.text(), /<label>Email or username<input name="name"/);
+    const html = await page.text();
+    assert.match(html, /<label>Email or username<input name="name"/);
+
+    // A password sent for a person whose login method is Entra ID opens nothing.
+    const action = new URL(/<form method="post" action="([^"]+)"/.exec(html)![1]!, origin);
+    const refused = await walk(action, (next) => next.href.startsWith(APP_CALLBACK), jar, { form: { name: ADA.preferredUsername, password: 'any password at all' } });
+    assert.ok(refused instanceof Response);
+    assert.equal(refused.status, 401);
   });
 
   test('a deactivated user is refused, and so is a name nobody has', async () => {
