@@ -14,7 +14,10 @@ import { allowPrivateFromEnv } from '../webhooks/destination-guard.ts';
 import { lazySecretBox } from '../secrets/secret-key.ts';
 import { WebhookError } from '../webhooks/webhook-error.ts';
 import { SecretError } from '../secrets/secret-error.ts';
+import { SsoConfigurationError } from '../sso/sso-connections.ts';
+import { OidcClientError } from '../oidc/oidc-clients.ts';
 import { registerAdminCommands } from './admin-commands.ts';
+import { registerSsoCommands } from './sso-commands.ts';
 import { integerArgument } from './integer-argument.ts';
 import { printTable } from './print-table.ts';
 import { printableDatabase } from './printable-database.ts';
@@ -269,6 +272,7 @@ token
   );
 
 registerAdminCommands(program, databaseOption, (database, work) => withServices(database, (_directories, roster) => work(roster)));
+registerSsoCommands(program, databaseOption, publicUrlOption);
 
 const apiKey = program.command('api-key').description("manage API keys: your app's access to the events and directory API (/api/v1)");
 apiKey
@@ -369,7 +373,7 @@ registerWebhookCommands(program, databaseOption);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof DirectoryError || error instanceof ScimError || error instanceof InvalidArgumentError || error instanceof WebhookError || error instanceof SecretError) {
+  if (error instanceof DirectoryError || error instanceof ScimError || error instanceof InvalidArgumentError || error instanceof WebhookError || error instanceof SecretError || error instanceof SsoConfigurationError || error instanceof OidcClientError) {
     process.stderr.write(`roster: ${error.message}\n`);
     process.exit(1);
   }

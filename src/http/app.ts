@@ -202,7 +202,12 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
   // The provider's issuer is fixed at its first use: the public URL, else the origin of the first request to reach it.
   let provider: Promise<Provider> | undefined;
   const providerFor = (request: { protocol: string; host: string }) =>
-    (provider ??= rosterProvider({ issuer: `${origin(request)}/oidc`, db, secrets, clients: oidcClients, accounts, proxy: options.trustProxy ?? false }));
+    (provider ??= rosterProvider({ issuer: `${origin(request)}/oidc`, db, secrets, clients: oidcClients, accounts, proxy: options.trustProxy ?? false }).catch(
+      (error: unknown) => {
+        provider = undefined; // a missing key, a database hiccup: the next request tries again
+        throw error;
+      },
+    ));
   const flow = new SignInFlow(() => provider ?? Promise.reject(new Error('the OpenID provider has not started')), accounts, ssoSignIn);
   await app.register(ssoRoutes, { signIn: ssoSignIn, origin, onAuthorize: async (result, reply) => sendStep(reply, await flow.finishWithEntra(result)) });
   await app.register(oidcRoutes, { provider: providerFor, flow, origin });
