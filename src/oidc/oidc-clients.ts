@@ -25,7 +25,7 @@ interface Metadata {
 }
 
 /**
- * The host apps that sign people in through Roster (`roster oidc client add`). A web app gets a secret, shown once and
+ * The host apps that sign people in through Roster (`roster oidc-client add`). A web app gets a secret, shown once and
  * stored sealed; a mobile or desktop app is a public client, which must use PKCE, with custom-scheme or loopback
  * redirect URIs.
  */
@@ -96,7 +96,7 @@ export class OidcClients {
       };
     };
     const refuse = async () => {
-      throw new Error('clients are registered with `roster oidc client add`');
+      throw new Error('clients are registered with `roster oidc-client add`');
     };
     return { find, upsert: refuse, findByUid: async () => undefined, findByUserCode: async () => undefined, consume: refuse, destroy: refuse, revokeByGrantId: refuse };
   }
