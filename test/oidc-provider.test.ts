@@ -186,6 +186,22 @@ describe("Roster's OpenID provider for the host app", () => {
     assert.equal(result.claims.name, 'Guest Partner');
   });
 
+  test('five wrong built-in passwords in a row lock the account for a while, whatever the password', async () => {
+    const { guest, passwordLink } = await admin.ok('POST', `/organizations/${organizationId}/guests`, { username: 'locked@partner.example' });
+    await choosePassword(passwordLink.url, 'the right password 1');
+    for (let i = 0; i < 5; i++) {
+      const wrong = await signIn({ loginHint: 'locked@partner.example', password: `guess ${i} guess ${i}` });
+      assert.ok('page' in wrong && wrong.page.status === 401);
+    }
+    const locked = await signIn({ loginHint: 'locked@partner.example', password: 'the right password 1' });
+    assert.ok('page' in locked);
+    assert.equal(locked.page.status, 429);
+    assert.match(await locked.page.text(), /Too many wrong passwords: try again in \d+ seconds/);
+    // The lock ends (moved into the past, as 30 s passing would): the right password opens again.
+    await roster.db.updateTable('accounts').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('id', '=', guest.id).execute();
+    assert.ok('claims' in (await signIn({ loginHint: 'locked@partner.example', password: 'the right password 1' })));
+  });
+
   test('a user switched to the built-in password signs in with it, no longer through Entra; the switch ends their sessions and is an event', async () => {
     const jar = new CookieJar();
     assert.ok('claims' in (await signIn({ loginHint: ADA.preferredUsername, jar })));

@@ -306,6 +306,8 @@ export interface AccountTable {
   display_name: string | null;
   email: string | null;
   password_hash: string | null;
+  failed_attempts: Generated<number>;
+  locked_until: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -55,6 +55,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('display_name', text)
     .addColumn('email', text)
     .addColumn('password_hash', text)
+    /** Wrong built-in passwords in a row, and the lock they earned (the same throttle as operators'). */
+    .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('locked_until', text)
     .addColumn('created_at', text, (c) => c.notNull())
     .addColumn('updated_at', text, (c) => c.notNull())
     .execute();
