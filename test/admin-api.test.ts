@@ -365,6 +365,10 @@ describe('directories through the admin API', () => {
       assert.ok(document.paths['/api/admin/organizations/{orgId}/directories'].post.requestBody);
       assert.ok(document.paths['/api/admin/webhooks/{id}/replay']);
       assert.ok(!Object.keys(document.paths).some((path) => path.startsWith('/scim/')), 'SCIM has its own discovery endpoints');
+      // And as a page people read, Swagger UI.
+      const ui = await roster.roster.app.inject({ method: 'GET', url: '/api/docs' });
+      assert.equal(ui.statusCode, 200);
+      assert.match(ui.body, /swagger-ui/i);
     } finally {
       await roster.close();
     }

@@ -66,11 +66,11 @@ export const portalRoutes: FastifyPluginAsync<PortalRoutesOptions> = async (app,
         // No reply.sendFile: the rest of the app may decorate replies with @fastify/static of its own.
         decorateReply: false,
         cacheControl: false,
-        // Before the portal is built the folder does not exist: sendIndex says what to do about it.
-        suppressWarning: true,
-        setHeaders(reply, path) {
-          reply.header('x-content-type-options', 'nosniff');
-          reply.header('cache-control', path.startsWith(join(root, 'assets')) ? ASSET_CACHE_CONTROL : 'no-cache');
+        // Before the portal is built the folder does not exist: @fastify/static logs a warning, and sendIndex answers
+        // /portal with what to do about it.
+        setHeaders(response, path) {
+          response.setHeader('x-content-type-options', 'nosniff');
+          response.setHeader('cache-control', path.startsWith(join(root, 'assets')) ? ASSET_CACHE_CONTROL : 'no-cache');
         },
       });
       // With the prefix, '/' is both `/portal` and `/portal/`.
