@@ -189,6 +189,11 @@ describe('admin API authorization', () => {
       const scripted = AdminClient.withKey(roster, key);
       const created = await scripted.request('POST', '/organizations', { name: 'Fabrikam' });
       assert.equal(created.status, 201);
+      // What a service refuses is the caller's to fix: 400 with the reason, never a 500.
+      const badUrl = await scripted.request('POST', `/organizations/${created.body.id}/webhooks`, { url: 'not a url' });
+      assertApiError(badUrl, 400, 'invalid_request');
+      assert.match(badUrl.body.error.message, /not a URL/);
+      assertApiError(await scripted.request('POST', '/organizations', { name: '   ' }), 400, 'invalid_request');
       assert.deepEqual(
         (await scripted.ok('GET', '/organizations')).data.map((o: { name: string }) => o.name),
         ['Contoso', 'Fabrikam'],

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { invalidRequest } from '../../api/api-error.ts';
+import { conflict } from '../../admin/admin-error.ts';
 import type { PageRequest } from '../../api/directory-reader.ts';
 import type { AuditContext } from '../../admin/audit-log.ts';
 import { isStorableText } from '../../scim/storable-text.ts';
@@ -50,3 +51,19 @@ export function audit(request: AdminRequest): AuditContext {
 }
 
 export const body = (request: AdminRequest): Record<string, unknown> => request.body ?? {};
+
+/** An error class of a service whose refusals (a bad name, a private address, a third token) the caller must fix. */
+type Refusal = abstract new (...args: never[]) => Error;
+
+/**
+ * Runs `work`; an error of one of the `refusals` classes becomes the caller's mistake with its message: 400, or 409
+ * when `status` says the refusal is a conflict with the current state. Any other error stays a fault of Roster's.
+ */
+export async function refusing<T>(refusals: readonly Refusal[], work: () => Promise<T>, status: 400 | 409 = 400): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!refusals.some((refusal) => error instanceof refusal)) throw error;
+    throw status === 409 ? conflict((error as Error).message) : invalidRequest((error as Error).message);
+  }
+}

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { invalidRequest, notFound } from '../../api/api-error.ts';
+import { notFound } from '../../api/api-error.ts';
 import { apiDirectory } from '../../api/directory-reader.ts';
-import { conflict } from '../../admin/admin-error.ts';
 import { explainLogEntry } from '../../admin/log-explanation.ts';
 import { organizationScope } from '../../admin/principal.ts';
 import type { AttributeRules } from '../../directory/attribute-rules.ts';
@@ -10,7 +9,7 @@ import { PROVIDERS } from '../../directory/provider-profile.ts';
 import type { DirectoryRecord } from '../../store/directory-store.ts';
 import type { ProvisioningLogRow } from '../../store/provisioning-log-store.ts';
 import type { AdminServices } from './admin-services.ts';
-import { type AdminRequest, audit, beforeId, body, pageRequest, parameter, timeParameter } from './admin-request.ts';
+import { type AdminRequest, audit, beforeId, body, pageRequest, parameter, refusing, timeParameter } from './admin-request.ts';
 
 const named = { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 const newDirectory = {
@@ -79,16 +78,6 @@ export async function directoryRoutes(app: FastifyInstance, services: AdminServi
     };
   };
   const directoryOf = (request: AdminRequest) => scope.directory(request.principal, request.params.dirId!);
-  /** Service errors (a bad name, a third token) are the caller's mistake. */
-  const refusing = async <T>(work: () => Promise<T>, status: 400 | 409 = 400): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (!(error instanceof DirectoryError)) throw error;
-      throw status === 409 ? conflict(error.message) : invalidRequest(error.message);
-    }
-  };
-
   let tags = ['Organizations'];
   app.get('/organizations', { schema: { tags, summary: 'Organizations the caller may see' } }, async (request: AdminRequest) => {
     const all = await directories.organizations();
@@ -97,7 +86,7 @@ export async function directoryRoutes(app: FastifyInstance, services: AdminServi
   });
   app.post('/organizations', { schema: { tags, summary: 'Create an organization', body: named } }, async (request: AdminRequest, reply) => {
     scope.requireAllOrganizations(request.principal);
-    const organization = await refusing(() => directories.createOrganization(String(body(request).name)));
+    const organization = await refusing([DirectoryError], () => directories.createOrganization(String(body(request).name)));
     await record(request, 'organization.created', { organizationId: organization.id, target: organization.id, details: { name: organization.name } });
     return reply.code(201).send(organization);
   });
@@ -114,7 +103,7 @@ export async function directoryRoutes(app: FastifyInstance, services: AdminServi
   app.post('/organizations/:orgId/directories', { schema: { tags, summary: 'Create a directory and its first Secret Token', body: newDirectory } }, async (request: AdminRequest, reply) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
     const { name, provider } = body(request) as { name: string; provider?: string };
-    const created = await refusing(() => directories.create(name, provider ?? 'entra', id));
+    const created = await refusing([DirectoryError], () => directories.create(name, provider ?? 'entra', id));
     await record(request, 'directory.created', { organizationId: id, target: created.directory.id, details: { name: created.directory.name, provider: created.directory.provider } });
     return reply.code(201).send({ directory: await view(request, created.directory), token: created.token });
   });
@@ -132,7 +121,7 @@ export async function directoryRoutes(app: FastifyInstance, services: AdminServi
   }));
   app.post('/directories/:dirId/tokens', { schema: { tags, summary: `Create a Secret Token, shown once (at most ${MAX_ACTIVE_TOKENS} active)` } }, async (request: AdminRequest, reply) => {
     const directory = await directoryOf(request);
-    const created = await refusing(() => directories.createToken(directory.id), 409);
+    const created = await refusing([DirectoryError], () => directories.createToken(directory.id), 409);
     await record(request, 'token.created', { organizationId: directory.organizationId, target: directory.id, details: { prefix: created.record.prefix } });
     return reply.code(201).send(created);
   });

@@ -7,7 +7,7 @@ import type { ReplayRange } from '../../webhooks/webhook-service.ts';
 import { WebhookError } from '../../webhooks/webhook-error.ts';
 import { SecretError } from '../../secrets/secret-error.ts';
 import type { AdminServices } from './admin-services.ts';
-import { type AdminRequest, audit, beforeId, body, pageRequest, parameter } from './admin-request.ts';
+import { type AdminRequest, audit, beforeId, body, pageRequest, parameter, refusing } from './admin-request.ts';
 
 const newEndpoint = {
   type: 'object',
@@ -31,15 +31,8 @@ const newSetupLink = {
   properties: { expiresInHours: { type: 'integer', minimum: 1, maximum: MAX_SETUP_LINK_HOURS } },
 } as const;
 
-/** A webhook refusal (a URL that is not one, a private address, no key for secrets set) is for the caller to fix. */
-async function refusing<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof WebhookError || error instanceof SecretError) throw invalidRequest(error.message);
-    throw error;
-  }
-}
+/** What adding or sending to a webhook may refuse: a URL that is not one, a private address, no key for secrets. */
+const WEBHOOK_REFUSALS = [WebhookError, SecretError];
 
 /**
  * The operator's integration with their own app: webhook endpoints and their deliveries, API keys, customer setup
@@ -71,7 +64,7 @@ export async function integrationRoutes(app: FastifyInstance, services: AdminSer
       const directory = await scope.directory(request.principal, input.directoryId);
       if (directory.organizationId !== id) throw invalidRequest(`directory ${input.directoryId} is not in this organization`);
     }
-    const created = await refusing(() =>
+    const created = await refusing(WEBHOOK_REFUSALS, () =>
       webhooks.add({ organizationId: id, url: input.url, directoryId: input.directoryId ?? undefined, eventTypes: input.eventTypes, description: input.description ?? undefined }),
     );
     await record(request, 'webhook.created', { organizationId: id, target: created.endpoint.id, details: { url: created.endpoint.url, eventTypes: created.endpoint.eventTypes } });
@@ -92,13 +85,13 @@ export async function integrationRoutes(app: FastifyInstance, services: AdminSer
   });
   app.post('/webhooks/:id/rotate-secret', { schema: { tags, summary: 'New signing secret; the old one signs too for 24 hours' } }, async (request: AdminRequest) => {
     const endpoint = await endpointOf(request);
-    const rotated = await refusing(() => webhooks.rotateSecret(endpoint.id));
+    const rotated = await refusing(WEBHOOK_REFUSALS, () => webhooks.rotateSecret(endpoint.id));
     await record(request, 'webhook.secret_rotated', { organizationId: endpoint.organizationId, target: endpoint.id });
     return rotated;
   });
   app.post('/webhooks/:id/test', { schema: { tags, summary: 'Send a signed test event and return the answer' } }, async (request: AdminRequest) => {
     const endpoint = await endpointOf(request);
-    const { status, latencyMs, excerpt, error } = await refusing(() => webhooks.sendTest(endpoint.id));
+    const { status, latencyMs, excerpt, error } = await refusing(WEBHOOK_REFUSALS, () => webhooks.sendTest(endpoint.id));
     await record(request, 'webhook.tested', { organizationId: endpoint.organizationId, target: endpoint.id, details: { status } });
     return { status, latencyMs, excerpt, error };
   });
@@ -109,7 +102,7 @@ export async function integrationRoutes(app: FastifyInstance, services: AdminSer
     if (input.eventId !== undefined) range = { eventId: input.eventId };
     else if (input.since !== undefined) range = { since: input.since, ...(input.until !== undefined ? { until: input.until } : {}) };
     else throw invalidRequest('give eventId, or since (and until)');
-    const enqueued = await refusing(() => webhooks.replay(endpoint.id, range));
+    const enqueued = await refusing(WEBHOOK_REFUSALS, () => webhooks.replay(endpoint.id, range));
     await record(request, 'webhook.replayed', { organizationId: endpoint.organizationId, target: endpoint.id, details: { ...input, enqueued } });
     return { enqueued };
   });

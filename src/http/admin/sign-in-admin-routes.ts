@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { invalidRequest, notFound } from '../../api/api-error.ts';
+import { notFound } from '../../api/api-error.ts';
 import { OidcClientError } from '../../oidc/oidc-clients.ts';
 import { isStorableText } from '../../scim/storable-text.ts';
 import { LOGIN_METHODS, type LoginMethod, SignInSettingsError } from '../../sso/sign-in-settings.ts';
 import type { AdminServices } from './admin-services.ts';
-import { type AdminRequest, audit, body } from './admin-request.ts';
+import { type AdminRequest, audit, body, refusing } from './admin-request.ts';
 
 const loginMethod = { type: 'object', required: ['loginMethod'], additionalProperties: false, properties: { loginMethod: { type: 'string', enum: [...LOGIN_METHODS] } } } as const;
 const newGuest = {
@@ -24,15 +24,6 @@ const newClient = {
     native: { type: 'boolean' },
   },
 } as const;
-
-const refusing = async <T>(work: () => Promise<T>): Promise<T> => {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof SignInSettingsError || error instanceof OidcClientError) throw invalidRequest(error.message);
-    throw error;
-  }
-};
 
 /**
  * How people sign in: a provisioned user's login method and password link, guests with a built-in password, and
@@ -78,7 +69,7 @@ export async function signInAdminRoutes(app: FastifyInstance, services: AdminSer
   });
   app.post('/organizations/:orgId/guests', { schema: { tags, summary: 'Add a guest; returns a password link, shown once', body: newGuest } }, async (request: AdminRequest, reply) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
-    const guest = await refusing(() => settings.addGuest(id, body(request) as { username: string; displayName?: string; email?: string }));
+    const guest = await refusing([SignInSettingsError], () => settings.addGuest(id, body(request) as { username: string; displayName?: string; email?: string }));
     await services.audit.record(audit(request), 'guest.created', { organizationId: id, target: guest.id, details: { username: guest.username } });
     return reply.code(201).send({ guest, passwordLink: await settings.passwordLink(guest.id, services.publicUrl(request)) });
   });
@@ -101,7 +92,7 @@ export async function signInAdminRoutes(app: FastifyInstance, services: AdminSer
   });
   app.post('/oidc-clients', { schema: { tags, summary: 'Register an app; its secret is shown once', body: newClient } }, async (request: AdminRequest, reply) => {
     scope.requireAllOrganizations(request.principal);
-    const created = await refusing(() => oidcClients.add(body(request) as { name: string; redirectUris: string[]; postLogoutRedirectUris?: string[]; native?: boolean }));
+    const created = await refusing([OidcClientError], () => oidcClients.add(body(request) as { name: string; redirectUris: string[]; postLogoutRedirectUris?: string[]; native?: boolean }));
     await services.audit.record(audit(request), 'oidc_client.created', { target: created.client.clientId, details: { name: created.client.name, redirectUris: created.client.redirectUris } });
     return reply.code(201).send(created);
   });

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { invalidRequest, notFound } from '../../api/api-error.ts';
+import { notFound } from '../../api/api-error.ts';
 import { actorOf } from '../../admin/principal.ts';
 import { SecretError } from '../../secrets/secret-error.ts';
 import { SsoConfigurationError, type SsoConnectionInput } from '../../sso/sso-connections.ts';
 import { callbackPath, SignInError } from '../../sso/sso-sign-in.ts';
 import type { AdminServices } from './admin-services.ts';
-import { type AdminRequest, audit, body } from './admin-request.ts';
+import { type AdminRequest, audit, body, refusing } from './admin-request.ts';
 
 const connection = {
   type: 'object',
@@ -20,6 +20,8 @@ const connection = {
   },
 } as const;
 const tags = ['Single sign-on'];
+/** What a connection may refuse: a bad setting, an unreachable tenant, no key for its secret, no connection to test. */
+const SSO_REFUSALS = [SsoConfigurationError, SecretError, SignInError];
 
 /**
  * An organization's Entra ID connection: the app registration's ids and secret (write-only), the redirect URI to
@@ -28,11 +30,6 @@ const tags = ['Single sign-on'];
 export async function ssoAdminRoutes(app: FastifyInstance, services: AdminServices): Promise<void> {
   const { scope, sso, ssoSignIn } = services;
   const redirectUris = (request: AdminRequest) => ({ web: [`${services.publicUrl(request)}${callbackPath}`] });
-  const configurationError = (error: unknown) => {
-    if (error instanceof SsoConfigurationError || error instanceof SecretError || error instanceof SignInError) return invalidRequest(error.message);
-    return error;
-  };
-
   app.get('/organizations/:orgId/sso', { schema: { tags, summary: "The organization's Entra ID connection (never its secret)" } }, async (request: AdminRequest) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
     const found = await sso.get(id);
@@ -42,9 +39,7 @@ export async function ssoAdminRoutes(app: FastifyInstance, services: AdminServic
   app.put('/organizations/:orgId/sso', { schema: { tags, summary: 'Create or change the Entra ID connection', body: connection } }, async (request: AdminRequest) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
     const input = body(request) as unknown as SsoConnectionInput;
-    const saved = await sso.save(id, input).catch((error: unknown) => {
-      throw configurationError(error);
-    });
+    const saved = await refusing(SSO_REFUSALS, () => sso.save(id, input));
     await services.audit.record(audit(request), 'sso.updated', {
       organizationId: id,
       target: id,
@@ -60,9 +55,7 @@ export async function ssoAdminRoutes(app: FastifyInstance, services: AdminServic
   });
   app.post('/organizations/:orgId/sso/test', { schema: { tags, summary: 'Start a test sign-in: open the returned URL in a browser' } }, async (request: AdminRequest) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
-    const url = await ssoSignIn.begin(id, { kind: 'test', actor: actorOf(request.principal) }, services.publicUrl(request)).catch((error: unknown) => {
-      throw configurationError(error);
-    });
+    const url = await refusing(SSO_REFUSALS, () => ssoSignIn.begin(id, { kind: 'test', actor: actorOf(request.principal) }, services.publicUrl(request)));
     return { url: url.href };
   });
 }
