@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { SecretBox } from '../src/secrets/secret-box.ts';
 import { SecretError } from '../src/secrets/secret-error.ts';
+import { FanOut } from '../src/webhooks/fan-out.ts';
 import { WebhookService } from '../src/webhooks/webhook-service.ts';
 import { type DirectoryHandle, GROUP_SCHEMA, patchOp, TestRoster, userBody } from './support/roster.ts';
 import { waitUntil } from './support/wait-until.ts';
@@ -361,5 +362,30 @@ describe('webhook destinations', () => {
       assert.match(outcome.error!, /private, loopback or link-local/);
     }
     assert.equal(receiver.received.length, 0, 'no request reached the receiver');
+  });
+});
+
+describe('fan-out', () => {
+  test("enqueues no more than a lane can soon send: the rest waits in the change log until the lane drains", async (t) => {
+    const roster = await TestRoster.start();
+    t.after(() => roster.close());
+    const webhooks = new WebhookService(roster.db, { secrets: () => box, allowPrivateDestinations: true });
+    const dir = await roster.directory('entra');
+    const { organizationId } = await roster.roster.directories.require(dir.id);
+    const { endpoint } = await webhooks.add({ organizationId, url: 'http://127.0.0.1:9/never-answered' });
+    for (let i = 0; i < 1_600; i++) assert.equal((await roster.request(dir, 'POST', '/Users', userBody(`u${i}@contoso.example`))).status, 201);
+
+    const fanOut = new FanOut(roster.db, roster.connection.dialect);
+    const pending = async () =>
+      Number((await roster.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('endpoint_id', '=', endpoint.id).where('status', '=', 'pending').executeTakeFirstOrThrow()).n);
+    for (let poll = 0; poll < 5; poll++) await fanOut.run();
+    assert.equal(await pending(), 1_000, 'filled to the high-water mark (two batches), however many polls');
+
+    // The receiver takes 600 of them: the next poll refills the lane, in sequence order, with nothing skipped.
+    const sent = await roster.db.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', endpoint.id).orderBy('seq').limit(600).execute();
+    await roster.db.updateTable('webhook_deliveries').set({ status: 'succeeded' }).where('id', 'in', sent.map((d) => d.id)).execute();
+    for (let poll = 0; poll < 5; poll++) await fanOut.run();
+    const seqs = (await roster.db.selectFrom('webhook_deliveries').select('seq').where('endpoint_id', '=', endpoint.id).orderBy('seq').execute()).map((d) => Number(d.seq));
+    assert.deepEqual(seqs, Array.from({ length: 1_601 }, (_, i) => i + 1), 'every event (the activation and 1,600 creates) enqueued once, in order');
   });
 });

@@ -6,6 +6,13 @@ import type { Database, WebhookDeliveryTable } from '../store/database.ts';
 /** Events read per cursor transaction: bounds how long a cursor row stays locked. */
 const BATCH = 500;
 
+/**
+ * The most deliveries a lane may have pending before fan-out waits for it to drain. Events past that stay in the change
+ * log (the outbox) and are enqueued as the lane catches up, so a receiver slower than the SCIM writes does not make
+ * Roster write a delivery row for every event of a burst while it is being written.
+ */
+const PENDING_HIGH_WATER = 2 * BATCH;
+
 /** A delivery of one event, due now. Fan-out and replay make them. */
 export function newDelivery(endpointId: string, directoryId: string, seq: number, now: string): Insertable<WebhookDeliveryTable> {
   return { id: randomUUID(), endpoint_id: endpointId, directory_id: directoryId, seq, status: 'pending', attempts: 0, next_attempt_at: now, created_at: now };
@@ -30,11 +37,8 @@ export class FanOut {
     let enqueued = 0;
     for (const lane of await this.lanesBehind()) {
       const eventTypes = JSON.parse(lane.event_types) as string[];
-      for (let more = true; more; ) {
-        const advanced = await this.advance(lane.endpoint_id, lane.directory_id, eventTypes);
-        enqueued += advanced.enqueued;
-        more = advanced.more;
-      }
+      // One batch per lane and poll: the lane's next batch waits until it has room again.
+      enqueued += (await this.advance(lane.endpoint_id, lane.directory_id, eventTypes)).enqueued;
     }
     return enqueued;
   }
@@ -67,7 +71,10 @@ export class FanOut {
       .execute();
   }
 
-  /** The cursors of enabled endpoints whose directory has events past them: one cheap read when nothing is new. */
+  /**
+   * The cursors of enabled endpoints whose directory has events past them and whose lane is not full: one cheap read
+   * when nothing is new.
+   */
   private lanesBehind() {
     return this.db
       .selectFrom('webhook_cursors as c')
@@ -76,10 +83,22 @@ export class FanOut {
       .select(['c.endpoint_id', 'c.directory_id', 'e.event_types'])
       .where('e.enabled', '=', 1)
       .whereRef('d.change_seq', '>', 'c.seq')
+      .where((eb) =>
+        eb(
+          eb
+            .selectFrom('webhook_deliveries as w')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('w.endpoint_id', '=', 'c.endpoint_id')
+            .whereRef('w.directory_id', '=', 'c.directory_id')
+            .where('w.status', '=', 'pending'),
+          '<',
+          PENDING_HIGH_WATER,
+        ),
+      )
       .execute();
   }
 
-  private advance(endpointId: string, directoryId: string, eventTypes: string[]): Promise<{ enqueued: number; more: boolean }> {
+  private advance(endpointId: string, directoryId: string, eventTypes: string[]): Promise<{ enqueued: number }> {
     return this.db.transaction().execute(async (trx) => {
       // Under the row lock a second instance waits here, then reads the cursor the first one moved.
       const cursor = await trx
@@ -89,7 +108,7 @@ export class FanOut {
         .where('directory_id', '=', directoryId)
         .$if(this.dialect === 'postgres', (q) => q.forUpdate())
         .executeTakeFirst();
-      if (!cursor) return { enqueued: 0, more: false };
+      if (!cursor) return { enqueued: 0 };
       const events = await trx
         .selectFrom('changes')
         .select(['seq', 'type'])
@@ -98,7 +117,7 @@ export class FanOut {
         .orderBy('seq')
         .limit(BATCH)
         .execute();
-      if (events.length === 0) return { enqueued: 0, more: false };
+      if (events.length === 0) return { enqueued: 0 };
       const now = new Date().toISOString();
       const wanted = events.filter((event) => eventTypes.length === 0 || eventTypes.includes(event.type));
       if (wanted.length > 0) await trx.insertInto('webhook_deliveries').values(wanted.map((event) => newDelivery(endpointId, directoryId, event.seq, now))).execute();
@@ -108,7 +127,7 @@ export class FanOut {
         .where('endpoint_id', '=', endpointId)
         .where('directory_id', '=', directoryId)
         .execute();
-      return { enqueued: wanted.length, more: events.length === BATCH };
+      return { enqueued: wanted.length };
     });
   }
 }
