@@ -4,7 +4,7 @@ import type { AdminAccountStore, AdminRow } from '../store/admin-account-store.t
 import type { AdminSessionStore } from '../store/admin-session-store.ts';
 import { TooManyAttempts, unauthorized } from './admin-error.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyNothing, verifyPassword } from './password-hash.ts';
-import { lockDurationMs } from './sign-in-throttle.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 
 const WRONG_CREDENTIALS = 'wrong username or password';
 
@@ -17,6 +17,7 @@ export class AdminAccounts {
   constructor(
     private readonly store: AdminAccountStore,
     private readonly sessions: AdminSessionStore,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   async create(username: string, password: string): Promise<{ id: string; username: string }> {
@@ -53,15 +54,13 @@ export class AdminAccounts {
       await verifyNothing(password);
       throw unauthorized(WRONG_CREDENTIALS);
     }
-    if (admin.locked_until && admin.locked_until > now.toISOString()) {
-      throw new TooManyAttempts(Math.ceil((Date.parse(admin.locked_until) - now.getTime()) / 1000));
-    }
+    const locked = SignInThrottle.secondsLocked(admin.locked_until, now.getTime());
+    if (locked > 0) throw new TooManyAttempts(locked);
     if (!(await verifyPassword(password, admin.password_hash))) {
-      const failures = await this.store.countFailure(admin.id);
-      const lockMs = lockDurationMs(failures);
-      if (lockMs > 0) await this.store.lockUntil(admin.id, new Date(now.getTime() + lockMs).toISOString());
+      await this.throttle.failed(admin.id, now.getTime());
       throw unauthorized(WRONG_CREDENTIALS);
     }
+    await this.throttle.succeeded(admin.id);
     await this.store.recordSignIn(admin.id, now.toISOString());
     return admin;
   }

@@ -5,6 +5,7 @@ import { AdminAccounts } from '../admin/admin-accounts.ts';
 import { AdminScope } from '../admin/admin-scope.ts';
 import { AdminSessions } from '../admin/admin-sessions.ts';
 import { AuditLog } from '../admin/audit-log.ts';
+import { SignInThrottle } from '../admin/sign-in-throttle.ts';
 import { SetupLinks } from '../admin/setup-links.ts';
 import { ApiKeys } from '../api/api-keys.ts';
 import { ApiScope } from '../api/api-scope.ts';
@@ -16,6 +17,7 @@ import { AdminAccountStore } from '../store/admin-account-store.ts';
 import { AdminSessionStore } from '../store/admin-session-store.ts';
 import { ApiKeyStore } from '../store/api-key-store.ts';
 import { AuditLogStore } from '../store/audit-log-store.ts';
+import { SignInAttemptStore } from '../store/sign-in-attempt-store.ts';
 import type { Connection } from '../store/connect.ts';
 import { jsonSqlFor } from '../store/dialect/json-sql-for.ts';
 import { DirectoryStatsStore } from '../store/directory-stats.ts';
@@ -172,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
   const oidcClients = new OidcClients(db, () => secrets());
   const signInSettings = new SignInSettings(db);
   const sessions = new AdminSessions(new AdminSessionStore(db));
-  const admins = new AdminAccounts(new AdminAccountStore(db), new AdminSessionStore(db));
+  const admins = new AdminAccounts(new AdminAccountStore(db), new AdminSessionStore(db), new SignInThrottle(new SignInAttemptStore(db, 'admins')));
   const origin = (request: { protocol: string; host: string }) => options.publicUrl ?? `${request.protocol}://${request.host}`;
   await app.register(adminApi, {
     prefix: '/api/admin',
@@ -208,7 +210,12 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
         throw error;
       },
     ));
-  const flow = new SignInFlow(() => provider ?? Promise.reject(new Error('the OpenID provider has not started')), accounts, ssoSignIn);
+  const flow = new SignInFlow(
+    () => provider ?? Promise.reject(new Error('the OpenID provider has not started')),
+    accounts,
+    ssoSignIn,
+    new SignInThrottle(new SignInAttemptStore(db, 'accounts')),
+  );
   await app.register(ssoRoutes, { signIn: ssoSignIn, origin, onAuthorize: async (result, reply) => sendStep(reply, await flow.finishWithEntra(result)) });
   await app.register(oidcRoutes, { provider: providerFor, flow, origin });
   await app.register(passwordRoutes, { settings: signInSettings });

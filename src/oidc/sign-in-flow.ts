@@ -1,6 +1,6 @@
 import type Provider from 'oidc-provider';
 import { verifyNothing, verifyPassword } from '../admin/password-hash.ts';
-import { lockDurationMs } from '../admin/sign-in-throttle.ts';
+import { SignInThrottle } from '../admin/sign-in-throttle.ts';
 import type { SignInResult, SsoSignIn } from '../sso/sso-sign-in.ts';
 import { SignInError } from '../sso/sso-sign-in.ts';
 import type { AccountStore } from '../store/account-store.ts';
@@ -23,6 +23,7 @@ export class SignInFlow {
     private readonly provider: () => Promise<Provider>,
     private readonly accounts: AccountStore,
     private readonly sso: SsoSignIn,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   async start(uid: string, baseUrl: string): Promise<Step> {
@@ -85,17 +86,13 @@ export class SignInFlow {
       await verifyNothing(password);
       return wrong();
     }
-    const now = Date.now();
-    if (account.locked_until && Date.parse(account.locked_until) > now) {
-      const seconds = Math.ceil((Date.parse(account.locked_until) - now) / 1000);
-      return page(passwordPage(signInPath(uid), name, `Too many wrong passwords: try again in ${seconds} seconds`), 429);
-    }
+    const locked = SignInThrottle.secondsLocked(account.locked_until);
+    if (locked > 0) return page(passwordPage(signInPath(uid), name, `Too many wrong passwords: try again in ${locked} seconds`), 429);
     if (!(await verifyPassword(password, account.password_hash))) {
-      const lockMs = lockDurationMs(await this.accounts.countFailure(account.id));
-      if (lockMs > 0) await this.accounts.lockUntil(account.id, new Date(now + lockMs).toISOString());
+      await this.throttle.failed(account.id);
       return wrong();
     }
-    await this.accounts.recordSignIn(account.id);
+    await this.throttle.succeeded(account.id);
     if (account.user_id) {
       const user = await this.accounts.user(account.user_id);
       if (!user?.active) return page(messagePage('Sign-in refused', 'This account is deactivated in your directory.'), 403);

@@ -47,25 +47,6 @@ export class AccountStore {
     await this.db.updateTable('accounts').set({ password_hash: passwordHash, failed_attempts: 0, locked_until: null, updated_at: at }).where('id', '=', id).execute();
   }
 
-  /** Counts one more wrong password, atomically, and returns the count. */
-  async countFailure(id: string): Promise<number> {
-    const row = await this.db
-      .updateTable('accounts')
-      .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-      .where('id', '=', id)
-      .returning('failed_attempts')
-      .executeTakeFirstOrThrow();
-    return Number(row.failed_attempts);
-  }
-
-  async lockUntil(id: string, until: string): Promise<void> {
-    await this.db.updateTable('accounts').set({ locked_until: until }).where('id', '=', id).execute();
-  }
-
-  async recordSignIn(id: string): Promise<void> {
-    await this.db.updateTable('accounts').set({ failed_attempts: 0, locked_until: null }).where('id', '=', id).execute();
-  }
-
   guests(organizationId: string): Promise<AccountRow[]> {
     return this.db.selectFrom('accounts').selectAll().where('organization_id', '=', organizationId).where('user_id', 'is', null).orderBy('created_at').execute();
   }

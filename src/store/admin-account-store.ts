@@ -26,23 +26,8 @@ export class AdminAccountStore {
     return this.db.selectFrom('admins').selectAll().orderBy('created_at').execute();
   }
 
-  /** Counts one more wrong password, atomically, and returns the count. */
-  async countFailure(id: string): Promise<number> {
-    const row = await this.db
-      .updateTable('admins')
-      .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-      .where('id', '=', id)
-      .returning('failed_attempts')
-      .executeTakeFirstOrThrow();
-    return Number(row.failed_attempts);
-  }
-
-  async lockUntil(id: string, until: string): Promise<void> {
-    await this.db.updateTable('admins').set({ locked_until: until }).where('id', '=', id).execute();
-  }
-
   async recordSignIn(id: string, at: string): Promise<void> {
-    await this.db.updateTable('admins').set({ failed_attempts: 0, locked_until: null, last_sign_in_at: at }).where('id', '=', id).execute();
+    await this.db.updateTable('admins').set({ last_sign_in_at: at }).where('id', '=', id).execute();
   }
 
   /** A new password also lifts a lock. */
