@@ -113,7 +113,9 @@ describe('admin portal in Chromium', { skip }, () => {
     const context = await laptopContext(browser, server.address);
     const page = await context.newPage();
     await page.goto('/portal/login');
-    await page.keyboard.type(OPERATOR.username); // the username field has the focus when the page opens
+    // The username field takes the focus once the page has rendered: a keyboard user starts typing there.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('autocomplete') === 'username');
+    await page.keyboard.type(OPERATOR.username);
     await page.keyboard.press('Tab');
     await page.keyboard.type(OPERATOR.password);
     await page.keyboard.press('Enter');
