@@ -8,6 +8,7 @@ import { OidcPayloadStore } from '../store/oidc-payload-store.ts';
 import { accountClaims } from './account-claims.ts';
 import type { OidcClients } from './oidc-clients.ts';
 import { providerKeys } from './oidc-keys.ts';
+import { messagePage } from './sign-in-pages.ts';
 
 export interface RosterProviderOptions {
   /** `{public URL}/oidc`: what the host app discovers Roster at. */
@@ -22,8 +23,6 @@ export interface RosterProviderOptions {
 
 /** Where the provider sends a browser to sign in (`/signin/{uid}`, outside the provider's own routes). */
 export const signInPath = (uid: string) => `/signin/${uid}`;
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Roster as a standard OpenID provider (`oidc-provider`) for the host app: authorization code flow, with PKCE required
@@ -68,7 +67,7 @@ export async function rosterProvider(options: RosterProviderOptions): Promise<Pr
     },
     renderError: async (ctx: KoaContextWithOIDC, out: Record<string, unknown>) => {
       ctx.type = 'html';
-      ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error · Roster</title></head><body><main><h1>Sign-in error</h1><p role="alert">${escape(String(out.error_description ?? out.error))}</p></main></body></html>`;
+      ctx.body = messagePage('Sign-in error', String(out.error_description ?? out.error));
     },
     clientBasedCORS: () => false,
     ttl: { Session: 12 * 3600, Interaction: 3600, Grant: 12 * 3600, IdToken: 3600, AccessToken: 3600, AuthorizationCode: 60 },

@@ -1,4 +1,5 @@
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text made safe to put in HTML, between tags or in a quoted attribute. */
+export const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Headers of every page Roster renders for people signing in: nothing from elsewhere, never framed, no Referer. */
 export const PAGE_HEADERS = {
@@ -8,9 +9,13 @@ export const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-function page(title: string, body: string): string {
+/**
+ * The shell of every page Roster renders outside the portal: sign-in, password links, the SSO callback. `wide` is for
+ * pages with tables (the admin's test sign-in), the rest are a narrow card.
+ */
+export function page(title: string, body: string, options: { wide?: boolean } = {}): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)} · Roster</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;background:#f5f7fa;color:#1f2933;margin:0}main{max-width:24rem;margin:4rem auto;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1.5rem 2rem}label{display:block;margin:.75rem 0}input{display:block;width:100%;box-sizing:border-box;font:inherit;padding:.4rem .5rem;margin-top:.25rem}button{font:inherit;padding:.45rem 1rem;margin-top:.5rem}[role=alert]{color:#a61b1b}</style>
+<style>body{font:16px/1.5 system-ui,sans-serif;background:#f5f7fa;color:#1f2933;margin:0}main{max-width:${options.wide ? '48rem' : '24rem'};margin:4rem auto;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1.5rem 2rem}label{display:block;margin:.75rem 0}input{display:block;width:100%;box-sizing:border-box;font:inherit;padding:.4rem .5rem;margin-top:.25rem}button{font:inherit;padding:.45rem 1rem;margin-top:.5rem}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d8dee4;padding:.35rem .5rem;text-align:left;vertical-align:top}th{width:14rem}code{font-size:.9em;word-break:break-all}.ok{color:#0b6b2b}[role=alert]{color:#a61b1b}</style>
 </head><body><main>${body}</main></body></html>`;
 }
 
