@@ -229,11 +229,10 @@ describe("Roster's OpenID provider for the host app", () => {
     assert.ok('claims' in viaEntra, 'back on Entra ID');
   });
 
-  test('RP-initiated logout ends the session at Roster', async () => {
-    const jar = new CookieJar();
-    const result = await signIn({ loginHint: ADA.preferredUsername, jar });
-    assert.ok('claims' in result && result.idToken);
-    const logout = oidc.buildEndSessionUrl(app, { id_token_hint: result.idToken, post_logout_redirect_uri: APP_SIGNED_OUT });
+  /** The app's RP-initiated logout, confirmed by the person: where the browser ends, and the calls Entra ID received. */
+  async function signOut(jar: CookieJar, idToken: string): Promise<{ back: URL; entraCalls: typeof idp.endSessionCalls }> {
+    const before = idp.endSessionCalls.length;
+    const logout = oidc.buildEndSessionUrl(app, { id_token_hint: idToken, post_logout_redirect_uri: APP_SIGNED_OUT, state: 'app state 1' });
     const confirm = await walk(logout, (next) => next.href.startsWith(APP_SIGNED_OUT), jar);
     assert.ok(confirm instanceof Response, 'Roster asks to confirm');
     const html = await confirm.text();
@@ -241,7 +240,36 @@ describe("Roster's OpenID provider for the host app", () => {
     const fields = Object.fromEntries([...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
     assert.ok(action, html);
     const back = await walk(new URL(action.replaceAll('&amp;', '&'), origin), (next) => next.href.startsWith(APP_SIGNED_OUT), jar, { form: { ...fields, logout: 'yes' } });
-    assert.ok(back instanceof URL, 'back at the app');
+    assert.ok(back instanceof URL, `back at the app, not at: ${back instanceof Response ? await back.text() : ''}`);
+    return { back, entraCalls: idp.endSessionCalls.slice(before) };
+  }
+
+  test('RP-initiated logout ends the session at Roster, then at Entra ID, and returns to the app with its state', async () => {
+    const jar = new CookieJar();
+    const result = await signIn({ loginHint: ADA.preferredUsername, jar });
+    assert.ok('claims' in result && result.idToken);
+    const { back, entraCalls } = await signOut(jar, result.idToken);
+    assert.equal(back.href, `${APP_SIGNED_OUT}?state=app+state+1`);
+    assert.equal(entraCalls.length, 1, 'Roster sent her on to sign out of Entra ID');
+    assert.equal(entraCalls[0]!.postLogoutRedirectUri, `${origin}/sso/callback`, "Entra sends her back to Roster's registered redirect URI");
+    assert.match(entraCalls[0]!.redirectedTo ?? '', /\/sso\/callback\?state=[\w-]{20,}$/);
+    const after = await signIn({ jar, prompt: 'none' });
+    assert.ok('error' in after && after.error === 'login_required');
+
+    // The state that brought her back is spent: a replay of Entra's redirect leads nowhere.
+    const replay = await fetch(entraCalls[0]!.redirectedTo!, { redirect: 'manual' });
+    assert.equal(replay.status, 400);
+  });
+
+  test("a guest's logout ends the session at Roster only: the built-in password has nothing at Entra ID to end", async () => {
+    const { passwordLink } = await admin.ok('POST', `/organizations/${organizationId}/guests`, { username: 'leaving@partner.example' });
+    await choosePassword(passwordLink.url, 'leaving guest password');
+    const jar = new CookieJar();
+    const result = await signIn({ loginHint: 'leaving@partner.example', password: 'leaving guest password', jar });
+    assert.ok('claims' in result && result.idToken);
+    const { back, entraCalls } = await signOut(jar, result.idToken);
+    assert.equal(back.href, `${APP_SIGNED_OUT}?state=app+state+1`);
+    assert.deepEqual(entraCalls, []);
     const after = await signIn({ jar, prompt: 'none' });
     assert.ok('error' in after && after.error === 'login_required');
   });

@@ -299,7 +299,7 @@ describe('admin portal in Chromium', { skip }, () => {
     await context.close();
   });
 
-  test('single sign-on: Entra ID connected and an app registered in the portal; a provisioned user signs in to the app through Roster and Entra', async () => {
+  test('single sign-on: Entra ID connected and an app registered in the portal; a provisioned user signs in to the app through Roster and Entra, and out of all three; a guest signs in with a password', async () => {
     const TENANT = '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
     const ENTRA_APP = { clientId: '6e5d4c3b-2a19-4f8e-9d7c-6b5a49382716', clientSecret: 'entra client secret in the portal' };
     const ADA = { oid: 'a0a0a0a0-0000-4000-8000-0000000000ad', preferredUsername: 'ada@tailspin.example', name: 'Ada Lovelace', email: 'ada@tailspin.example' };
@@ -342,6 +342,7 @@ describe('admin portal in Chromium', { skip }, () => {
       host = await HostApp.listen();
       await page.getByLabel('App name').fill('Tailspin app');
       await page.getByLabel('Redirect URIs (one per line)', { exact: true }).fill(`${host.url}/callback`);
+      await page.getByLabel('Post-logout redirect URIs (one per line)').fill(`${host.url}/signed-out`);
       await page.getByRole('button', { name: 'Add app' }).click();
       await host.connect(issuer, await page.getByLabel('Client ID').inputValue(), await page.getByLabel('Client secret').inputValue());
 
@@ -355,6 +356,32 @@ describe('admin portal in Chromium', { skip }, () => {
       assert.equal(claims.organization, organizationId);
       assert.equal(claims.email, ADA.email);
       assert.equal(claims.user_type, 'Premium');
+
+      // She signs out in the app: Roster asks, ends its session, sends her to Entra ID to sign out there, and Entra
+      // back through Roster to the app.
+      await visit.goto(`${host.url}/logout`);
+      await visit.getByRole('button', { name: 'Sign out' }).click();
+      await visit.getByRole('heading', { name: 'Signed out' }).waitFor();
+      assert.equal(idp.endSessionCalls.length, 1);
+      assert.equal(idp.endSessionCalls[0]!.postLogoutRedirectUri, `${server.address}/sso/callback`);
+
+      await page.goto(`/portal/orgs/${organizationId}`);
+      // A guest the admin adds in the portal chooses a password from the one-time link, then signs in with it.
+      await page.getByLabel('Username').fill('guest@partner.example');
+      await page.getByLabel('Display name').fill('Guest Partner');
+      await page.getByRole('button', { name: 'Add guest' }).click();
+      const link = await page.getByLabel('Password link').inputValue();
+      await visit.goto(link);
+      await visit.getByLabel('New password (12 characters or more)').fill('guest password 12345');
+      await visit.getByRole('button', { name: 'Set password' }).click();
+      await visit.getByRole('heading', { name: 'Password set' }).waitFor();
+      await visit.goto(`${host.url}/login`);
+      await visit.getByLabel('Email or username').fill('guest@partner.example');
+      await visit.getByRole('button', { name: 'Continue' }).click();
+      await visit.getByLabel('Password').fill('guest password 12345');
+      await visit.getByRole('button', { name: 'Sign in' }).click();
+      await visit.getByRole('heading', { name: 'Signed in as Guest Partner' }).waitFor();
+      assert.equal(host.signIns.at(-1)!.preferred_username, 'guest@partner.example');
     } finally {
       await context.close();
       await host?.close();

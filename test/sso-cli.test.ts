@@ -71,14 +71,14 @@ describe('roster sso and oidc-client', { concurrency: true }, () => {
     ]);
     assert.deepEqual(common, { code: 1, stdout: '', stderr: `roster: "common" lets any Microsoft account in: give the Directory (tenant) ID of the customer's tenant\n` });
     assert.equal(noSecret.code, 1);
-    assert.match(noSecret.stderr, /^roster: a new connection needs the client secret: pipe .* into --client-secret-stdin\n$/);
+    assert.match(noSecret.stderr, /^roster: a new connection needs the client secret: pipe .* into --client-secret-stdin, or give --public-client\n$/);
 
     const saved = await rosterWithInput(
       `${APP.clientSecret}\n`,
       ...set('--authority', authority(), '--client-secret-stdin', '--secret-expires', '2027-05-31', '--just-in-time', '--public-url', 'https://roster.example.com/'),
     );
     assert.match(saved, new RegExp(`Tenant: +${TENANT}\n`));
-    assert.match(saved, /Redirect URI to register in Entra ID.*\n\n {2}https:\/\/roster\.example\.com\/sso\/callback\n/);
+    assert.match(saved, /Redirect URI to register in Entra ID.*→ Web\):\n\n {2}https:\/\/roster\.example\.com\/sso\/callback\n/);
     assert.ok(!saved.includes(APP.clientSecret));
 
     const shown = JSON.parse(await roster('sso', 'show', '--organization', organizationId, '--json'));
@@ -89,14 +89,21 @@ describe('roster sso and oidc-client', { concurrency: true }, () => {
         clientId: APP.clientId,
         tenantId: TENANT,
         issuer: idp.issuer,
+        platform: 'web',
         clientSecretExpiresAt: '2027-05-31T00:00:00.000Z',
         justInTime: true,
         createdAt: undefined,
         updatedAt: undefined,
-        redirectUri: 'http://127.0.0.1:8080/sso/callback',
+        redirectUris: { web: ['http://127.0.0.1:8080/sso/callback'], mobileAndDesktop: ['http://127.0.0.1:8080/sso/callback/public'] },
       },
     );
     assert.ok(!JSON.stringify(shown).includes(APP.clientSecret), 'show never prints the secret');
+
+    // No secret at all: a public client, registered on the Mobile and desktop applications platform.
+    const asPublic = await roster(...set('--authority', authority(), '--public-client', '--public-url', 'https://roster.example.com'));
+    assert.match(asPublic, /Client secret: +none \(a public client, with PKCE\)\n/);
+    assert.match(asPublic, /→ Mobile and desktop applications\):\n\n {2}https:\/\/roster\.example\.com\/sso\/callback\/public\n/);
+    assert.equal(JSON.parse(await roster('sso', 'show', '--organization', organizationId, '--json')).platform, 'mobileAndDesktop');
 
     assert.match(await roster('sso', 'remove', '--organization', organizationId), /removed/);
     assert.equal(count('sso_connections'), 0);

@@ -16,6 +16,8 @@ import { ENTERPRISE, TestRoster, userBody } from './support/roster.ts';
 const TENANT = '3c9d2a4e-5f60-4b7c-8d9e-0f1a2b3c4d5e';
 const OTHER_TENANT = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 const APP = { clientId: 'b6f1c0de-2a3b-4c5d-8e9f-a0b1c2d3e4f5', clientSecret: 'entra client secret value' };
+/** An app registration with no secret, its redirect URI on the Mobile and desktop applications platform. */
+const PUBLIC_APP = { clientId: 'c7e2d1ef-3b4c-4d6e-9fa0-b1c2d3e4f5a6' };
 const ADA = { oid: '11111111-1111-4111-8111-111111111111', preferredUsername: 'ada@contoso.example', name: 'Ada Lovelace', email: 'ada@contoso.example' };
 const GRACE = { oid: '22222222-2222-4222-8222-222222222222', preferredUsername: 'grace@contoso.example', name: 'Grace Hopper' };
 const LINUS = { oid: '33333333-3333-4333-8333-333333333333', preferredUsername: 'linus@contoso.example', name: 'Linus', email: 'linus@contoso.example' };
@@ -28,13 +30,20 @@ let organizationId: string;
 /** What an admin pastes as the Authority: the local provider's, shaped like https://login.microsoftonline.com/{tenant}. */
 const authorityUrl = () => idp.issuer.replace(/\/v2\.0$/, '');
 
-/** Runs an admin's test sign-in as `oid`, through the provider and back to Roster's callback; the callback's answer. */
-async function testSignIn(oid: string, tamper: (callback: URL) => URL = (url) => url): Promise<{ status: number; body: any; callback: URL }> {
-  const { url } = await admin.ok('POST', `/organizations/${organizationId}/sso/test`);
+/**
+ * Runs an admin's test sign-in as `oid`, through the provider and back to Roster's callback (the Web platform's,
+ * unless `callback` says otherwise); the callback's answer.
+ */
+async function testSignIn(
+  oid: string,
+  tamper: (callback: URL) => URL = (url) => url,
+  { organization = organizationId, callback: expected = 'https://roster.test/sso/callback' } = {},
+): Promise<{ status: number; body: any; callback: URL }> {
+  const { url } = await admin.ok('POST', `/organizations/${organization}/sso/test`);
   idp.nextLogin = oid;
   const returned = await browse(url);
-  assert.ok(returned instanceof URL, 'the provider sends the browser back to Roster');
-  assert.equal(`${returned.origin}${returned.pathname}`, 'https://roster.test/sso/callback');
+  assert.ok(returned instanceof URL, `the provider sends the browser back to Roster, not: ${returned instanceof Response ? await returned.text() : ''}`);
+  assert.equal(`${returned.origin}${returned.pathname}`, expected);
   const callback = tamper(returned);
   const response = await roster.roster.app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { accept: 'application/json' } });
   return { status: response.statusCode, body: JSON.parse(response.body), callback };
@@ -55,7 +64,10 @@ describe('single sign-on with Entra ID', () => {
   before(async () => {
     idp = await EntraLikeProvider.start({
       tenantId: TENANT,
-      clients: [{ clientId: APP.clientId, clientSecret: APP.clientSecret, redirectUris: ['https://roster.test/sso/callback'] }],
+      clients: [
+        { clientId: APP.clientId, clientSecret: APP.clientSecret, redirectUris: ['https://roster.test/sso/callback'] },
+        { clientId: PUBLIC_APP.clientId, redirectUris: ['https://roster.test/sso/callback/public'] },
+      ],
       accounts: [ADA, GRACE, LINUS, MALLORY],
     });
     const key = randomBytes(32);
@@ -83,11 +95,18 @@ describe('single sign-on with Entra ID', () => {
     const saved = await admin.ok('PUT', path, { clientId: APP.clientId.toUpperCase(), authority: `${authority}/v2.0`, clientSecret: APP.clientSecret, clientSecretExpiresAt: '2027-05-31' });
     assert.deepEqual(
       { clientId: saved.clientId, tenantId: saved.tenantId, issuer: saved.issuer, expires: saved.clientSecretExpiresAt, justInTime: saved.justInTime, redirectUris: saved.redirectUris },
-      { clientId: APP.clientId, tenantId: TENANT, issuer: idp.issuer, expires: '2027-05-31T00:00:00.000Z', justInTime: false, redirectUris: { web: ['https://roster.test/sso/callback'] } },
+      {
+        clientId: APP.clientId,
+        tenantId: TENANT,
+        issuer: idp.issuer,
+        expires: '2027-05-31T00:00:00.000Z',
+        justInTime: false,
+        redirectUris: { web: ['https://roster.test/sso/callback'], mobileAndDesktop: ['https://roster.test/sso/callback/public'] },
+      },
     );
     assert.ok(!JSON.stringify(await admin.ok('GET', path)).includes(APP.clientSecret), 'the secret is never shown');
     const stored = await roster.db.selectFrom('sso_connections').select('client_secret').executeTakeFirstOrThrow();
-    assert.ok(!stored.client_secret.includes(APP.clientSecret), 'the secret is sealed at rest');
+    assert.ok(stored.client_secret && !stored.client_secret.includes(APP.clientSecret), 'the secret is sealed at rest');
     // Changing a setting keeps the secret.
     assert.equal((await admin.ok('PUT', path, { clientId: APP.clientId, authority: authorityUrl().toUpperCase().replace('HTTP://', 'http://'), justInTime: false })).tenantId, TENANT);
   });
@@ -192,5 +211,28 @@ describe('single sign-on with Entra ID', () => {
     assert.match(page.headers['content-type'] as string, /^text\/html/);
     assert.match(page.body, /Linked to the provisioned user <strong>ada\.lovelace@contoso\.example<\/strong> \(by oid\)/);
     assert.match(page.body, new RegExp(ADA.oid));
+  });
+
+  test('a connection without a client secret signs in as a public client, with PKCE, through the Mobile and desktop redirect URI', async () => {
+    const northwind = (await admin.ok('POST', '/organizations', { name: 'Northwind' })).id;
+    const path = `/organizations/${northwind}/sso`;
+    const saved = await admin.ok('PUT', path, { clientId: PUBLIC_APP.clientId, authority: authorityUrl(), clientSecret: null, justInTime: true });
+    assert.deepEqual([saved.platform, saved.clientSecretExpiresAt], ['mobileAndDesktop', null]);
+    const stored = await roster.db.selectFrom('sso_connections').select('client_secret').where('organization_id', '=', northwind).executeTakeFirstOrThrow();
+    assert.equal(stored.client_secret, null);
+
+    // The fixture's public client refuses a token request that carries a secret: a sign-in that links proves none went.
+    const signedIn = await testSignIn(MALLORY.oid, undefined, { organization: northwind, callback: 'https://roster.test/sso/callback/public' });
+    assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
+    assert.equal(signedIn.body.outcome.linkedBy, 'just-in-time');
+    assert.equal(signedIn.body.claims.aud, PUBLIC_APP.clientId);
+
+    // An empty secret is refused; a secret given later moves the connection to the Web platform.
+    assertApiError(await admin.request('PUT', path, { clientId: PUBLIC_APP.clientId, authority: authorityUrl(), clientSecret: '' }), 400, 'invalid_request');
+    const web = await admin.ok('PUT', path, { clientId: PUBLIC_APP.clientId, authority: authorityUrl(), clientSecret: 'a secret after all', clientSecretExpiresAt: '2028-01-31' });
+    assert.deepEqual([web.platform, web.clientSecretExpiresAt], ['web', '2028-01-31T00:00:00.000Z']);
+    // And back: no secret, no expiry to warn about.
+    const again = await admin.ok('PUT', path, { clientId: PUBLIC_APP.clientId, authority: authorityUrl(), clientSecret: null });
+    assert.deepEqual([again.platform, again.clientSecretExpiresAt], ['mobileAndDesktop', null]);
   });
 });

@@ -236,20 +236,25 @@ export interface SsoConnection {
   clientId: string;
   tenantId: string;
   issuer: string;
+  /** The platform Roster signs in through: `web` with the client secret, `mobileAndDesktop` as a public client. */
+  platform: EntraPlatform;
   clientSecretExpiresAt: string | null;
   justInTime: boolean;
   createdAt: string;
   updatedAt: string;
-  /** What to register under Authentication → Web in the Entra app registration. */
-  redirectUris: { web: string[] };
+  /** What to register under Authentication → Add a platform in the Entra app registration, per platform. */
+  redirectUris: Record<EntraPlatform, string[]>;
 }
+
+/** The platform of Entra's app registration whose redirect URI Roster uses. */
+export type EntraPlatform = 'web' | 'mobileAndDesktop';
 
 export interface SsoConnectionInput {
   clientId: string;
   /** The Directory (tenant) ID, a tenant domain, or the Authority URL. */
   authority: string;
-  /** Left out to keep the stored secret. */
-  clientSecret?: string;
+  /** Left out to keep the stored secret; null for none (a public client). */
+  clientSecret?: string | null;
   clientSecretExpiresAt?: string | null;
   justInTime?: boolean;
 }

@@ -4,8 +4,8 @@ import { DirectoryError, DirectoryService } from '../directory/directory-service
 import { OidcClientError, OidcClients, type OidcClient } from '../oidc/oidc-clients.ts';
 import { lazySecretBox } from '../secrets/secret-key.ts';
 import { EntraClient } from '../sso/entra-client.ts';
+import { redirectUris } from '../sso/entra-platform.ts';
 import { SsoConfigurationError, SsoConnections, type SsoConnectionView } from '../sso/sso-connections.ts';
-import { callbackPath } from '../sso/sso-sign-in.ts';
 import { connect } from '../store/connect.ts';
 import { DirectoryStore } from '../store/directory-store.ts';
 import { SsoConnectionStore } from '../store/sso-connection-store.ts';
@@ -50,14 +50,23 @@ async function secretFromStdin(): Promise<string> {
   return secret;
 }
 
-function describeConnection(connection: SsoConnectionView, redirectUri: string): string {
+/** A connection as the CLI prints it, with the redirect URI of the platform it signs in through. */
+function describeConnection(connection: SsoConnectionView, publicUrl: string | undefined): string {
+  const web = connection.platform === 'web';
+  const uris = redirectUris(origin(publicUrl));
   return (
     `  Organization:   ${connection.organizationId}\n  Tenant:         ${connection.tenantId}\n  Client ID:      ${connection.clientId}\n` +
-    `  Issuer:         ${connection.issuer}\n  Secret expires: ${connection.clientSecretExpiresAt ?? 'not given'}\n` +
+    `  Issuer:         ${connection.issuer}\n` +
+    (web ? `  Secret expires: ${connection.clientSecretExpiresAt ?? 'not given'}\n` : '  Client secret:  none (a public client, with PKCE)\n') +
     `  Just-in-time:   ${connection.justInTime ? 'on: people Entra signs in who are not provisioned get an account' : 'off: only provisioned users sign in'}\n\n` +
-    `Redirect URI to register in Entra ID (App registration → Authentication → Add a platform → Web):\n\n  ${redirectUri}\n`
+    `Redirect URI to register in Entra ID (App registration → Authentication → Add a platform → ${web ? 'Web' : 'Mobile and desktop applications'}):\n\n` +
+    `  ${web ? uris.web[0] : uris.mobileAndDesktop[0]}\n`
   );
 }
+
+/** A connection as `--json` prints it: with both platforms' redirect URIs, as the admin API gives them. */
+const connectionJson = (connection: SsoConnectionView, publicUrl: string | undefined) =>
+  `${JSON.stringify({ ...connection, redirectUris: redirectUris(origin(publicUrl)) }, null, 2)}\n`;
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -84,15 +93,13 @@ export function registerSsoCommands(program: Command, databaseOption: () => Opti
     .requiredOption('--organization <id>', 'the organization (roster organization list)')
     .addOption(databaseOption())
     .addOption(publicUrlOption())
-    .option('--json', 'print one JSON object {"organizationId","clientId","tenantId","issuer",…,"redirectUri"}')
+    .option('--json', 'print one JSON object {"organizationId","clientId","tenantId","issuer","platform",…,"redirectUris"}')
     .action(async (opts) =>
       withSignIn(opts.database, async ({ sso: connections, directories }) => {
         await requireOrganization(directories, opts.organization);
         const connection = await connections.get(opts.organization);
         if (!connection) throw new SsoConfigurationError(`organization ${opts.organization} has no Entra ID connection yet: add one with roster sso set`);
-        const redirectUri = `${origin(opts.publicUrl)}${callbackPath}`;
-        if (opts.json) process.stdout.write(`${JSON.stringify({ ...connection, redirectUri }, null, 2)}\n`);
-        else process.stdout.write(describeConnection(connection, redirectUri));
+        process.stdout.write(opts.json ? connectionJson(connection, opts.publicUrl) : describeConnection(connection, opts.publicUrl));
       }),
     );
   sso
@@ -101,22 +108,26 @@ export function registerSsoCommands(program: Command, databaseOption: () => Opti
     .requiredOption('--organization <id>', 'the organization (roster organization list)')
     .requiredOption('--client-id <guid>', "the app registration's Application (client) ID")
     .requiredOption('--authority <tenant-or-url>', 'the Directory (tenant) ID, a tenant domain, or https://login.microsoftonline.com/{tenant}')
-    .option('--client-secret-stdin', 'read the client secret from stdin (needed for a new connection; else the stored one is kept)')
+    .option('--client-secret-stdin', 'read the client secret from stdin (a new connection needs it or --public-client; else the stored one is kept)')
+    .option('--public-client', 'no client secret: Roster signs in as a public client with PKCE, through the Mobile and desktop applications platform')
     .option('--secret-expires <yyyy-mm-dd>', "the secret's expiry, as Entra shows it, so the portal warns in time")
     .option('--just-in-time', 'people Entra signs in who are not provisioned get an account')
     .option('--no-just-in-time', 'only provisioned users sign in (the default of a new connection)')
     .addOption(databaseOption())
     .addOption(publicUrlOption())
-    .option('--json', 'print one JSON object {"organizationId","clientId","tenantId","issuer",…,"redirectUri"}')
+    .option('--json', 'print one JSON object {"organizationId","clientId","tenantId","issuer","platform",…,"redirectUris"}')
     .action(async (opts) => {
+      if (opts.publicClient && opts.clientSecretStdin) throw new SsoConfigurationError('--public-client has no secret: leave out --client-secret-stdin');
       // Read before the database opens, so a secret piped in is never left unread when a check below fails.
-      const clientSecret = opts.clientSecretStdin ? await secretFromStdin() : undefined;
+      const clientSecret = opts.publicClient ? null : opts.clientSecretStdin ? await secretFromStdin() : undefined;
       await withSignIn(
         opts.database,
         async ({ sso: connections, directories }) => {
           await requireOrganization(directories, opts.organization);
           if (clientSecret === undefined && !(await connections.get(opts.organization))) {
-            throw new SsoConfigurationError('a new connection needs the client secret: pipe its Value (Entra: Certificates & secrets) into --client-secret-stdin');
+            throw new SsoConfigurationError(
+              'a new connection needs the client secret: pipe its Value (Entra: Certificates & secrets) into --client-secret-stdin, or give --public-client',
+            );
           }
           const saved = await connections.save(opts.organization, {
             clientId: opts.clientId,
@@ -125,12 +136,10 @@ export function registerSsoCommands(program: Command, databaseOption: () => Opti
             clientSecretExpiresAt: opts.secretExpires,
             justInTime: opts.justInTime,
           });
-          const redirectUri = `${origin(opts.publicUrl)}${callbackPath}`;
-          if (opts.json) process.stdout.write(`${JSON.stringify({ ...saved, redirectUri }, null, 2)}\n`);
-          else process.stdout.write(`Entra ID connection saved.\n\n${describeConnection(saved, redirectUri)}`);
+          process.stdout.write(opts.json ? connectionJson(saved, opts.publicUrl) : `Entra ID connection saved.\n\n${describeConnection(saved, opts.publicUrl)}`);
         },
         // A key is made only to seal a new secret: without one, the stored secret is opened with the key it was sealed with.
-        { createKey: clientSecret !== undefined },
+        { createKey: typeof clientSecret === 'string' },
       );
     });
   sso

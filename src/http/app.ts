@@ -201,21 +201,29 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
       publicUrl: origin,
     },
   });
-  // The provider's issuer is fixed at its first use: the public URL, else the origin of the first request to reach it.
-  let provider: Promise<Provider> | undefined;
-  const providerFor = (request: { protocol: string; host: string }) =>
-    (provider ??= rosterProvider({ issuer: `${origin(request)}/oidc`, db, secrets, clients: oidcClients, accounts, proxy: options.trustProxy ?? false }).catch(
-      (error: unknown) => {
-        provider = undefined; // a missing key, a database hiccup: the next request tries again
-        throw error;
-      },
-    ));
   const flow = new SignInFlow(
     () => provider ?? Promise.reject(new Error('the OpenID provider has not started')),
     accounts,
     ssoSignIn,
     new SignInThrottle(new SignInAttemptStore(db, 'accounts')),
   );
+  // The provider's issuer is fixed at its first use: the public URL, else the origin of the first request to reach it.
+  let provider: Promise<Provider> | undefined;
+  const providerFor = (request: { protocol: string; host: string }) => {
+    const base = origin(request);
+    return (provider ??= rosterProvider({
+      issuer: `${base}/oidc`,
+      db,
+      secrets,
+      clients: oidcClients,
+      accounts,
+      proxy: options.trustProxy ?? false,
+      afterSignOut: (accountId, returnTo) => flow.signOutElsewhere(accountId, returnTo, base),
+    }).catch((error: unknown) => {
+      provider = undefined; // a missing key, a database hiccup: the next request tries again
+      throw error;
+    }));
+  };
   await app.register(ssoRoutes, { signIn: ssoSignIn, origin, onAuthorize: async (result, reply) => sendStep(reply, await flow.finishWithEntra(result)) });
   await app.register(oidcRoutes, { provider: providerFor, flow, origin });
   await app.register(passwordRoutes, { settings: signInSettings });

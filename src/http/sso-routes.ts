@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { escape, messagePage, page } from '../oidc/sign-in-pages.ts';
-import { callbackPath, SignInError, type SignInResult, type SsoSignIn } from '../sso/sso-sign-in.ts';
+import { callbackPaths } from '../sso/entra-platform.ts';
+import { SignInError, type SignedOut, type SignInResult, type SsoSignIn } from '../sso/sso-sign-in.ts';
 import { sendStep } from './oidc-routes.ts';
 
 export interface SsoRoutesOptions {
@@ -37,10 +38,13 @@ function testResultJson(result: SignInResult) {
 
 const wantsJson = (request: FastifyRequest) => /application\/json/.test(request.headers.accept ?? '');
 
-/** Where Entra ID sends people back after signing in (`/sso/callback`). */
+/**
+ * Where Entra ID sends people back after signing in or out: `/sso/callback` for connections with a client secret (the
+ * Web platform), `/sso/callback/public` for those without (Mobile and desktop). The state says what the trip was for.
+ */
 export async function ssoRoutes(app: FastifyInstance, { signIn, origin, onAuthorize }: SsoRoutesOptions): Promise<void> {
-  app.get(callbackPath, async (request: FastifyRequest, reply: FastifyReply) => {
-    let result: SignInResult;
+  const callback = async (request: FastifyRequest, reply: FastifyReply) => {
+    let result: SignInResult | SignedOut;
     try {
       result = await signIn.complete(new URL(request.url, origin(request)));
     } catch (error) {
@@ -48,8 +52,11 @@ export async function ssoRoutes(app: FastifyInstance, { signIn, origin, onAuthor
       if (wantsJson(request)) return reply.code(400).header('cache-control', 'no-store').send({ error: { code: 'sign_in_failed', message: error.message } });
       return sendStep(reply, { kind: 'page', status: 400, html: messagePage('Sign-in failed', error.message) });
     }
+    if (result.kind === 'signed-out') return sendStep(reply, { kind: 'redirect', url: result.returnTo });
     if (result.purpose.kind === 'authorize') return onAuthorize(result, reply);
     if (wantsJson(request)) return reply.header('cache-control', 'no-store').send(testResultJson(result));
     return sendStep(reply, { kind: 'page', status: 200, html: testResultPage(result) });
-  });
+  };
+  app.get(callbackPaths.web, callback);
+  app.get(callbackPaths.mobileAndDesktop, callback);
 }

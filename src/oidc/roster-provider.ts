@@ -8,7 +8,7 @@ import { OidcPayloadStore } from '../store/oidc-payload-store.ts';
 import { accountClaims } from './account-claims.ts';
 import type { OidcClients } from './oidc-clients.ts';
 import { providerKeys } from './oidc-keys.ts';
-import { messagePage } from './sign-in-pages.ts';
+import { messagePage, PAGE_HEADERS, signOutPage } from './sign-in-pages.ts';
 
 export interface RosterProviderOptions {
   /** `{public URL}/oidc`: what the host app discovers Roster at. */
@@ -19,6 +19,12 @@ export interface RosterProviderOptions {
   accounts: AccountStore;
   /** Trust X-Forwarded-Proto and -Host, as Roster itself does behind a proxy. */
   proxy: boolean;
+  /**
+   * Where a person goes once Roster has signed them out, instead of straight to `returnTo` (the app's
+   * post_logout_redirect_uri, or the provider's signed-out page): Entra's own sign-out, for a person who signed in
+   * through it. Undefined: straight on.
+   */
+  afterSignOut?: (accountId: string, returnTo: string) => Promise<URL | undefined>;
 }
 
 /** Where the provider sends a browser to sign in (`/signin/{uid}`, outside the provider's own routes). */
@@ -52,7 +58,22 @@ export async function rosterProvider(options: RosterProviderOptions): Promise<Pr
     // The profile and email claims go in the ID token itself: apps read them there, not from userinfo.
     conformIdTokenClaims: false,
     extraParams: ['organization'],
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          ctx.set(PAGE_HEADERS);
+          ctx.type = 'html';
+          ctx.body = signOutPage(form, ctx.oidc.client?.clientName);
+        },
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
+          ctx.set(PAGE_HEADERS);
+          ctx.type = 'html';
+          ctx.body = messagePage('Signed out', 'You have signed out. You can close this window.');
+        },
+      },
+    },
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => signInPath(interaction.uid) },
     // First-party: the scopes the app asks for are granted without a consent page.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
@@ -66,6 +87,7 @@ export async function rosterProvider(options: RosterProviderOptions): Promise<Pr
       return grant;
     },
     renderError: async (ctx: KoaContextWithOIDC, out: Record<string, unknown>) => {
+      ctx.set(PAGE_HEADERS);
       ctx.type = 'html';
       ctx.body = messagePage('Sign-in error', String(out.error_description ?? out.error));
     },
@@ -73,5 +95,25 @@ export async function rosterProvider(options: RosterProviderOptions): Promise<Pr
     ttl: { Session: 12 * 3600, Interaction: 3600, Grant: 12 * 3600, IdToken: 3600, AccessToken: 3600, AuthorizationCode: 60 },
   } as never);
   provider.proxy = options.proxy;
+  if (options.afterSignOut) continueSignOut(provider, options.afterSignOut);
   return provider;
+}
+
+/**
+ * Hooks the end of RP-initiated logout: once the person confirmed "sign me out" and the provider ended their session
+ * (its answer is a 303 to where they go next), `afterSignOut` may send them elsewhere first. Declining ("stay signed
+ * in") only signs them out of the one app, so it stays with the app. Signing out of Roster already happened: if the
+ * next stop cannot be worked out (Entra unreachable), the person goes straight on.
+ */
+function continueSignOut(provider: Provider, afterSignOut: NonNullable<RosterProviderOptions['afterSignOut']>): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    const { oidc } = ctx as unknown as KoaContextWithOIDC;
+    if (oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.params?.logout) return;
+    const accountId = oidc.session?.accountId;
+    const returnTo = ctx.response.get('location');
+    if (!accountId || !returnTo) return;
+    const onward = await afterSignOut(accountId, returnTo).catch(() => undefined);
+    if (onward) ctx.redirect(onward.href);
+  });
 }

@@ -1,9 +1,13 @@
 /** Text made safe to put in HTML, between tags or in a quoted attribute. */
 export const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Headers of every page Roster renders for people signing in: nothing from elsewhere, never framed, no Referer. */
+/**
+ * Headers of every page Roster renders for people signing in: nothing from elsewhere, never framed, no Referer. No
+ * `form-action`: browsers apply it to the redirects after a form is sent too, and a sign-in form's answer redirects
+ * to the app or to Entra ID, which `'self'` would block. The forms' actions are Roster's own, fixed paths.
+ */
 export const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
@@ -39,6 +43,18 @@ export function passwordPage(action: string, name: string, error?: string): stri
 
 export function messagePage(title: string, message: string): string {
   return page(title, `<h1>${escape(title)}</h1><p role="alert">${escape(message)}</p>`);
+}
+
+/**
+ * Asks whether to sign out of Roster, when an app sends a person to sign out. `form` is the provider's own (empty)
+ * form with its anti-forgery field; the buttons submit it. Staying signed in still signs the person out of that app.
+ */
+export function signOutPage(form: string, appName?: string): string {
+  const from = appName ? ` You are leaving ${escape(appName)}.` : '';
+  return page(
+    'Sign out',
+    `<h1>Sign out</h1><p>Sign out of every app you signed in to through Roster, and of Entra ID if you signed in with it?${from}</p>${form}<button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Sign out</button> <button type="submit" form="op.logoutForm">Stay signed in</button>`,
+  );
 }
 
 /** Sets a built-in password from a one-time link. */

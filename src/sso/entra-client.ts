@@ -4,7 +4,8 @@ import * as oidc from 'openid-client';
 export interface EntraApp {
   issuer: string;
   clientId: string;
-  clientSecret: string;
+  /** Absent for a public client, which proves itself with PKCE alone (Entra's Mobile and desktop platform). */
+  clientSecret?: string;
 }
 
 export interface AuthorizationStart {
@@ -42,10 +43,11 @@ export class EntraClient {
 
   /** Reads the tenant's OpenID configuration (cached); fails when the issuer or app cannot be reached. */
   configuration(app: EntraApp): Promise<oidc.Configuration> {
-    const key = JSON.stringify([app.issuer, app.clientId, app.clientSecret]);
+    const key = JSON.stringify([app.issuer, app.clientId, app.clientSecret ?? null]);
     const cached = this.configurations.get(key);
     if (cached && cached.expires > Date.now()) return cached.configuration;
-    const configuration = oidc.discovery(new URL(app.issuer), app.clientId, app.clientSecret, oidc.ClientSecretPost(app.clientSecret), {
+    const authentication = app.clientSecret === undefined ? oidc.None() : oidc.ClientSecretPost(app.clientSecret);
+    const configuration = oidc.discovery(new URL(app.issuer), app.clientId, app.clientSecret, authentication, {
       ...(this.options.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
       timeout: 10,
     });
@@ -72,6 +74,17 @@ export class EntraClient {
       ...(loginHint ? { login_hint: loginHint } : {}),
     });
     return { url, state, nonce, codeVerifier };
+  }
+
+  /**
+   * Entra's end-session URL, which signs the person out of the tenant and sends them to `postLogoutRedirectUri` (one of
+   * the app's redirect URIs, as Entra requires) with a fresh `state`. Undefined when the tenant has no such endpoint.
+   */
+  async endSession(app: EntraApp, postLogoutRedirectUri: string): Promise<{ url: URL; state: string } | undefined> {
+    const configuration = await this.configuration(app);
+    if (!configuration.serverMetadata().end_session_endpoint) return undefined;
+    const state = oidc.randomState();
+    return { url: oidc.buildEndSessionUrl(configuration, { post_logout_redirect_uri: postLogoutRedirectUri, state }), state };
   }
 
   /** Exchanges the code Entra sent back to `callbackUrl`; throws when anything about the answer or token is wrong. */

@@ -2,6 +2,7 @@ import type { SecretBox } from '../secrets/secret-box.ts';
 import type { SsoConnectionRow, SsoConnectionStore } from '../store/sso-connection-store.ts';
 import { AuthorityError, parseEntraAuthority, tenantOfIssuer } from './entra-authority.ts';
 import type { EntraApp, EntraClient } from './entra-client.ts';
+import { type EntraPlatform, platformOf } from './entra-platform.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,7 +13,8 @@ export interface SsoConnectionInput {
   clientId: string;
   /** Directory (tenant) ID, a tenant domain, or the Authority URL. */
   authority: string;
-  clientSecret?: string;
+  /** The secret's Value (the Web platform); null for none: Roster then signs in as a public client (Mobile and desktop). */
+  clientSecret?: string | null;
   /** The secret's expiry, as Entra shows it under Certificates & secrets, so the portal can warn in time. */
   clientSecretExpiresAt?: string | null;
   justInTime?: boolean;
@@ -24,6 +26,8 @@ export interface SsoConnectionView {
   clientId: string;
   tenantId: string;
   issuer: string;
+  /** The platform Roster signs in through: `web` with the client secret, `mobileAndDesktop` without one. */
+  platform: EntraPlatform;
   clientSecretExpiresAt: string | null;
   justInTime: boolean;
   createdAt: string;
@@ -35,6 +39,7 @@ const view = (row: SsoConnectionRow): SsoConnectionView => ({
   clientId: row.client_id,
   tenantId: row.tenant_id,
   issuer: row.issuer,
+  platform: platformOf(row.client_secret),
   clientSecretExpiresAt: row.client_secret_expires_at,
   justInTime: Number(row.just_in_time) === 1,
   createdAt: row.created_at,
@@ -70,14 +75,20 @@ export class SsoConnections {
       throw error;
     }
     const existing = await this.store.get(organizationId);
-    const clientSecret = input.clientSecret ?? (existing ? this.secrets().open(existing.client_secret, context(organizationId)) : undefined);
-    if (!clientSecret) throw new SsoConfigurationError('a new connection needs the client secret (Certificates & secrets → New client secret → its Value)');
-    const expires = input.clientSecretExpiresAt === undefined ? (existing?.client_secret_expires_at ?? null) : input.clientSecretExpiresAt;
+    if (input.clientSecret === undefined && !existing) {
+      throw new SsoConfigurationError(
+        'a new connection needs the client secret (Certificates & secrets → New client secret → its Value), or null for none: Roster then signs in as a public client through the Mobile and desktop applications platform',
+      );
+    }
+    if (input.clientSecret === '') throw new SsoConfigurationError('the client secret is empty: give its Value, or null for a public client');
+    const clientSecret = input.clientSecret === undefined ? this.openSecret(organizationId, existing!.client_secret) : input.clientSecret;
+    // A public client has no secret to expire.
+    const expires = !clientSecret ? null : input.clientSecretExpiresAt === undefined ? (existing?.client_secret_expires_at ?? null) : input.clientSecretExpiresAt;
     if (expires !== null && Number.isNaN(Date.parse(expires))) throw new SsoConfigurationError('the secret expiry is a date, e.g. 2027-05-31');
 
     let issuer: string;
     try {
-      issuer = (await this.entra.configuration({ issuer: authority.issuer, clientId, clientSecret })).serverMetadata().issuer;
+      issuer = (await this.entra.configuration({ issuer: authority.issuer, clientId, clientSecret: clientSecret ?? undefined })).serverMetadata().issuer;
     } catch (error) {
       throw new SsoConfigurationError(`Entra ID's configuration for ${authority.tenant} could not be read (${(error as Error).message}): check the tenant`);
     }
@@ -89,7 +100,7 @@ export class SsoConnections {
       client_id: clientId,
       tenant_id: tenantId,
       issuer,
-      client_secret: this.secrets().seal(clientSecret, context(organizationId)),
+      client_secret: clientSecret ? this.secrets().seal(clientSecret, context(organizationId)) : null,
       client_secret_expires_at: expires === null ? null : new Date(expires).toISOString(),
       just_in_time: (input.justInTime ?? (existing ? Number(existing.just_in_time) === 1 : false)) ? 1 : 0,
       created_at: existing?.created_at ?? now,
@@ -103,15 +114,24 @@ export class SsoConnections {
     return this.store.remove(organizationId);
   }
 
-  /** What sign-in needs: the app, with its secret opened, the tenant its tokens must come from, and the JIT setting. */
-  async app(organizationId: string): Promise<{ app: EntraApp; tenantId: string; justInTime: boolean } | undefined> {
+  /**
+   * What sign-in needs: the app, with its secret opened (none for a public client), the platform it signs in through,
+   * the tenant its tokens must come from, and the JIT setting.
+   */
+  async app(organizationId: string): Promise<{ app: EntraApp; platform: EntraPlatform; tenantId: string; justInTime: boolean } | undefined> {
     const row = await this.store.get(organizationId);
     if (!row) return undefined;
+    const clientSecret = this.openSecret(organizationId, row.client_secret);
     return {
-      app: { issuer: row.issuer, clientId: row.client_id, clientSecret: this.secrets().open(row.client_secret, context(organizationId)) },
+      app: { issuer: row.issuer, clientId: row.client_id, ...(clientSecret ? { clientSecret } : {}) },
+      platform: platformOf(row.client_secret),
       tenantId: row.tenant_id,
       justInTime: Number(row.just_in_time) === 1,
     };
+  }
+
+  private openSecret(organizationId: string, sealed: string | null): string | null {
+    return sealed === null ? null : this.secrets().open(sealed, context(organizationId));
   }
 }
 

@@ -1,6 +1,7 @@
 import { hashToken } from '../directory/secret-token.ts';
 import type { SsoStateStore } from '../store/sso-state-store.ts';
 import type { EntraClient, EntraIdentity } from './entra-client.ts';
+import { callbackPaths } from './entra-platform.ts';
 import type { IdentityLinker, LinkOutcome } from './identity-linker.ts';
 import type { SsoConnections } from './sso-connections.ts';
 
@@ -11,27 +12,38 @@ export type SignInPurpose =
   /** A sign-in for the host app, through Roster's OpenID provider: `uid` is the provider's interaction. */
   | { kind: 'authorize'; uid: string };
 
+/** A trip to Entra that signs the person out there (after Roster), then goes on to `returnTo`. */
+interface SignOutTrip {
+  kind: 'sign-out';
+  returnTo: string;
+}
+
 /** A sign-in that cannot go on: the reason is for the person signing in, or the admin testing. */
 export class SignInError extends Error {}
 
 export interface SignInResult {
+  kind: 'signed-in';
   organizationId: string;
   purpose: SignInPurpose;
   identity: EntraIdentity;
   outcome: LinkOutcome;
 }
 
+/** Entra has signed the person out: send them on. */
+export interface SignedOut {
+  kind: 'signed-out';
+  returnTo: string;
+}
+
 /** Long enough to type a password and approve MFA; a state older than this is refused. */
 const STATE_TTL_MS = 10 * 60_000;
-
-/** Where Entra sends people back: one redirect URI for every organization (the state says which). */
-export const callbackPath = '/sso/callback';
 
 /**
  * A sign-in through an organization's Entra ID: `begin` sends the person to Entra with a fresh state, nonce and PKCE
  * verifier, kept in the database (so any instance can take the callback); `complete` takes that state once (a replay
  * finds nothing), checks Entra's answer and ID token, that the token comes from the connection's tenant, and links
- * the person to an account of the organization.
+ * the person to an account of the organization. `signOut` sends a person who signed in through Entra there to sign
+ * out, with a state of its own, and `complete` sends them on when Entra brings them back.
  */
 export class SsoSignIn {
   constructor(
@@ -44,27 +56,34 @@ export class SsoSignIn {
   async begin(organizationId: string, purpose: SignInPurpose, baseUrl: string, loginHint?: string): Promise<URL> {
     const connection = await this.connections.app(organizationId);
     if (!connection) throw new SignInError('this organization has no Entra ID connection');
-    const started = await this.entra.start(connection.app, baseUrl + callbackPath, loginHint);
-    const now = Date.now();
-    await this.states.insert({
-      id: hashToken(started.state),
-      organization_id: organizationId,
-      code_verifier: started.codeVerifier,
-      nonce: started.nonce,
-      purpose: JSON.stringify(purpose),
-      created_at: new Date(now).toISOString(),
-      expires_at: new Date(now + STATE_TTL_MS).toISOString(),
-    });
+    const started = await this.entra.start(connection.app, baseUrl + callbackPaths[connection.platform], loginHint);
+    await this.remember(started.state, organizationId, purpose, { codeVerifier: started.codeVerifier, nonce: started.nonce });
     return started.url;
   }
 
+  /**
+   * Where to send a person Roster has just signed out, so that Entra signs them out too (RP-initiated logout); Entra
+   * sends them back to the redirect URI, and `complete` on to `returnTo`. Undefined when the organization has no
+   * connection, or its tenant has no end-session endpoint.
+   */
+  async signOut(organizationId: string, returnTo: string, baseUrl: string): Promise<URL | undefined> {
+    const connection = await this.connections.app(organizationId);
+    if (!connection) return undefined;
+    const ending = await this.entra.endSession(connection.app, baseUrl + callbackPaths[connection.platform]);
+    if (!ending) return undefined;
+    await this.remember(ending.state, organizationId, { kind: 'sign-out', returnTo });
+    return ending.url;
+  }
+
   /** `callbackUrl`: the URL Entra sent the browser to, as seen from outside (the public URL's origin). */
-  async complete(callbackUrl: URL): Promise<SignInResult> {
+  async complete(callbackUrl: URL): Promise<SignInResult | SignedOut> {
     const state = callbackUrl.searchParams.get('state');
     const pending = state ? await this.states.take(hashToken(state)) : undefined;
     if (!pending || pending.expires_at <= new Date().toISOString()) {
       throw new SignInError('this sign-in has expired or was already used: start again');
     }
+    const purpose = JSON.parse(pending.purpose) as SignInPurpose | SignOutTrip;
+    if (purpose.kind === 'sign-out') return { kind: 'signed-out', returnTo: purpose.returnTo };
     const entraError = callbackUrl.searchParams.get('error');
     if (entraError) {
       throw new SignInError(`Entra ID refused the sign-in: ${entraError}${callbackUrl.searchParams.has('error_description') ? ` (${callbackUrl.searchParams.get('error_description')})` : ''}`);
@@ -77,11 +96,24 @@ export class SsoSignIn {
     } catch (error) {
       throw new SignInError(`Entra ID's answer did not check out: ${(error as Error).message}`);
     }
-    const purpose = JSON.parse(pending.purpose) as SignInPurpose;
-    const base = { organizationId: pending.organization_id, purpose, identity };
+    const base = { kind: 'signed-in' as const, organizationId: pending.organization_id, purpose, identity };
     if (identity.tid !== connection.tenantId) {
       return { ...base, outcome: { kind: 'refused', reason: `the ID token comes from tenant ${identity.tid ?? '(none)'}, not from this connection's tenant ${connection.tenantId}` } };
     }
     return { ...base, outcome: await this.linker.link(pending.organization_id, identity, { justInTime: connection.justInTime }) };
+  }
+
+  /** Keeps a trip's state (hashed) until Entra sends the person back; a sign-out has no PKCE verifier or nonce. */
+  private async remember(state: string, organizationId: string, purpose: SignInPurpose | SignOutTrip, proof = { codeVerifier: '', nonce: '' }): Promise<void> {
+    const now = Date.now();
+    await this.states.insert({
+      id: hashToken(state),
+      organization_id: organizationId,
+      code_verifier: proof.codeVerifier,
+      nonce: proof.nonce,
+      purpose: JSON.stringify(purpose),
+      created_at: new Date(now).toISOString(),
+      expires_at: new Date(now + STATE_TTL_MS).toISOString(),
+    });
   }
 }

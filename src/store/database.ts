@@ -274,8 +274,8 @@ export interface SsoConnectionTable {
   client_id: string;
   tenant_id: string;
   issuer: string;
-  /** Sealed by the SecretBox. */
-  client_secret: string;
+  /** Sealed by the SecretBox; null for a public client (no secret, PKCE alone). */
+  client_secret: string | null;
   client_secret_expires_at: string | null;
   /** 1 or 0. */
   just_in_time: number;

@@ -7,11 +7,13 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
 
 /**
  * A host app as a SaaS would write it, on 127.0.0.1: an ordinary OpenID Connect client (openid-client) of Roster.
- * `/login?login_hint=…` sends the browser to Roster; `/callback` exchanges the code and shows who signed in.
+ * `/login?login_hint=…` sends the browser to Roster; `/callback` exchanges the code and shows who signed in;
+ * `/logout` signs the last person out through Roster (RP-initiated logout), which sends them back to `/signed-out`.
  */
 export class HostApp {
   /** Who signed in, by the ID token's claims, in order. */
   readonly signIns: Array<Record<string, unknown>> = [];
+  private lastIdToken: string | undefined;
   private readonly pending = new Map<string, { verifier: string; nonce: string }>();
 
   private config: oidc.Configuration | undefined;
@@ -68,6 +70,7 @@ export class HostApp {
       const tokens = await oidc.authorizationCodeGrant(this.config!, url, { pkceCodeVerifier: expected.verifier, expectedState: state, expectedNonce: expected.nonce, idTokenExpected: true });
       const claims = { ...tokens.claims() } as Record<string, unknown>;
       this.signIns.push(claims);
+      this.lastIdToken = tokens.id_token;
       const rows = Object.entries(claims)
         .map(([name, value]) => `<tr><th>${escape(name)}</th><td>${escape(typeof value === 'string' ? value : JSON.stringify(value))}</td></tr>`)
         .join('');
@@ -76,6 +79,13 @@ export class HostApp {
         headers: { 'content-type': 'text/html; charset=utf-8' },
         body: `<!doctype html><html lang="en"><head><title>Tailspin app</title><style>body{font:16px system-ui;margin:2rem}th{text-align:left;padding-right:1rem}</style></head><body><h1>Signed in as ${escape(String(claims.name ?? claims.sub))}</h1><table>${rows}</table></body></html>`,
       };
+    }
+    if (url.pathname === '/logout') {
+      const target = oidc.buildEndSessionUrl(this.config!, { id_token_hint: this.lastIdToken ?? '', post_logout_redirect_uri: `${this.url}/signed-out` });
+      return { status: 302, headers: { location: target.href }, body: '' };
+    }
+    if (url.pathname === '/signed-out') {
+      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><html lang="en"><head><title>Tailspin app</title></head><body><h1>Signed out</h1></body></html>' };
     }
     return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
   }

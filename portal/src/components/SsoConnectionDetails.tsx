@@ -20,7 +20,9 @@ function expiryWarning(expiresAt: string | null): string | null {
   return `The client secret expires on ${formatDay(expiresAt)}, in ${count(Math.ceil(left / DAY_MS), 'day')}. ${renew}`;
 }
 
-/** The saved connection: its ids, the Redirect URI to register in Entra, and a test sign-in. */
+const PLATFORM_NAMES = { web: 'Web', mobileAndDesktop: 'Mobile and desktop applications' } as const;
+
+/** The saved connection: its ids, the Redirect URI to register in Entra (on its platform), and a test sign-in. */
 export function SsoConnectionDetails({ connection }: { connection: SsoConnection }) {
   const testHintId = useId();
   const [testUrl, setTestUrl] = useState<string | null>(null);
@@ -33,7 +35,8 @@ export function SsoConnectionDetails({ connection }: { connection: SsoConnection
     window.open(url, '_blank', 'noopener');
   });
   const warning = expiryWarning(connection.clientSecretExpiresAt);
-  const redirectUri = connection.redirectUris.web[0];
+  const redirectUri = connection.redirectUris[connection.platform][0];
+  const platformName = PLATFORM_NAMES[connection.platform];
   return (
     <>
       <DefinitionList
@@ -41,7 +44,9 @@ export function SsoConnectionDetails({ connection }: { connection: SsoConnection
           ['Application (client) ID', <code key="client">{connection.clientId}</code>],
           ['Tenant ID', <code key="tenant">{connection.tenantId}</code>],
           ['Issuer', <code key="issuer">{connection.issuer}</code>],
-          ['Client secret expires', connection.clientSecretExpiresAt ? formatDay(connection.clientSecretExpiresAt) : 'Not given'],
+          connection.platform === 'web'
+            ? ['Client secret expires', connection.clientSecretExpiresAt ? formatDay(connection.clientSecretExpiresAt) : 'Not given']
+            : ['Client secret', 'None: a public client, with PKCE'],
           ['Just-in-time accounts', connection.justInTime ? 'On' : 'Off'],
           ['Last changed', formatDateTime(connection.updatedAt)],
         ]}
@@ -51,7 +56,7 @@ export function SsoConnectionDetails({ connection }: { connection: SsoConnection
           {warning}
         </p>
       )}
-      {redirectUri && <CopyField label="Redirect URI (Web platform)" value={redirectUri} copyLabel="Copy redirect URI" />}
+      {redirectUri && <CopyField label={`Redirect URI (${platformName} platform)`} value={redirectUri} copyLabel="Copy redirect URI" />}
       <div className="action">
         <button type="button" onClick={() => test.run()} disabled={test.pending} aria-describedby={testHintId}>
           Test sign-in

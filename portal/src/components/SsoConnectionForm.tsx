@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api.ts';
 import { useAction } from '../hooks/useAction.ts';
-import type { SsoConnection } from '../types.ts';
+import type { EntraPlatform, SsoConnection } from '../types.ts';
 import { FormError } from './FormError.tsx';
 import { StatusMessage } from './StatusMessage.tsx';
 
@@ -14,13 +14,15 @@ interface SsoConnectionFormProps {
 
 /**
  * Connects the organization's Entra ID app registration, or changes it. The client secret is write-only: the field
- * starts empty, and left empty on a change keeps the stored one.
+ * starts empty, and left empty on a change keeps the stored one. Without a secret, Roster signs in as a public client
+ * through the Mobile and desktop applications platform.
  */
 export function SsoConnectionForm({ organizationId, connection, onSaved }: SsoConnectionFormProps) {
   const id = useId();
   const [clientId, setClientId] = useState(connection?.clientId ?? '');
   // The API keeps the tenant id, not what was typed (a domain or an Authority URL): the id is valid input too.
   const [authority, setAuthority] = useState(connection?.tenantId ?? '');
+  const [platform, setPlatform] = useState<EntraPlatform>(connection?.platform ?? 'web');
   const [clientSecret, setClientSecret] = useState('');
   // A date input takes YYYY-MM-DD; the API keeps the day entered as midnight UTC, so its first ten characters.
   const [expiresOn, setExpiresOn] = useState(connection?.clientSecretExpiresAt?.slice(0, 10) ?? '');
@@ -29,11 +31,12 @@ export function SsoConnectionForm({ organizationId, connection, onSaved }: SsoCo
   const save = useAction(async () => {
     setSaved('');
     const secret = clientSecret.trim();
+    const web = platform === 'web';
     const result = await api.saveSsoConnection(organizationId, {
       clientId: clientId.trim(),
       authority: authority.trim(),
-      ...(secret ? { clientSecret: secret } : {}),
-      clientSecretExpiresAt: expiresOn || null,
+      ...(!web ? { clientSecret: null } : secret ? { clientSecret: secret } : {}),
+      ...(web ? { clientSecretExpiresAt: expiresOn || null } : {}),
       justInTime,
     });
     setClientSecret('');
@@ -78,31 +81,50 @@ export function SsoConnectionForm({ organizationId, connection, onSaved }: SsoCo
         <code>https://login.microsoftonline.com/…</code>. Not <code>common</code>, <code>organizations</code> or{' '}
         <code>consumers</code>: only people of this organization's tenant may sign in.
       </p>
-      <label className="field">
-        <span>Client secret</span>
-        {/* new-password: browsers otherwise offer to fill in the admin's own saved password. */}
-        <input
-          type="password"
-          value={clientSecret}
-          onChange={(event) => setClientSecret(event.target.value)}
-          required={!connection}
-          maxLength={1000}
-          autoComplete="new-password"
-          aria-describedby={`${id}-secret`}
-        />
-      </label>
-      <p id={`${id}-secret`} className="hint">
-        {connection
-          ? 'Leave it empty to keep the stored secret. Roster never shows a stored secret.'
-          : "The secret's Value from Certificates & secrets. Roster never shows it again."}
+      <fieldset className="field" aria-describedby={`${id}-platform`}>
+        <legend>How Roster signs in to Entra ID</legend>
+        <label className="check">
+          <input type="radio" name={`${id}-platform`} checked={platform === 'web'} onChange={() => setPlatform('web')} />
+          <span>With a client secret (Web platform)</span>
+        </label>
+        <label className="check">
+          <input type="radio" name={`${id}-platform`} checked={platform === 'mobileAndDesktop'} onChange={() => setPlatform('mobileAndDesktop')} />
+          <span>Without a secret, as a public client (Mobile and desktop applications platform)</span>
+        </label>
+      </fieldset>
+      <p id={`${id}-platform`} className="hint">
+        A public client proves itself with PKCE alone, so there is no secret to renew before it expires. Register the
+        redirect URI shown after saving under the platform you choose.
       </p>
-      <label className="field">
-        <span>Client secret expires on</span>
-        <input type="date" value={expiresOn} onChange={(event) => setExpiresOn(event.target.value)} aria-describedby={`${id}-expiry`} />
-      </label>
-      <p id={`${id}-expiry`} className="hint">
-        As Entra shows it under Certificates &amp; secrets. Roster warns here 30 days before it expires.
-      </p>
+      {platform === 'web' && (
+        <>
+          <label className="field">
+            <span>Client secret</span>
+            {/* new-password: browsers otherwise offer to fill in the admin's own saved password. */}
+            <input
+              type="password"
+              value={clientSecret}
+              onChange={(event) => setClientSecret(event.target.value)}
+              required={connection?.platform !== 'web'}
+              maxLength={1000}
+              autoComplete="new-password"
+              aria-describedby={`${id}-secret`}
+            />
+          </label>
+          <p id={`${id}-secret`} className="hint">
+            {connection?.platform === 'web'
+              ? 'Leave it empty to keep the stored secret. Roster never shows a stored secret.'
+              : "The secret's Value from Certificates & secrets. Roster never shows it again."}
+          </p>
+          <label className="field">
+            <span>Client secret expires on</span>
+            <input type="date" value={expiresOn} onChange={(event) => setExpiresOn(event.target.value)} aria-describedby={`${id}-expiry`} />
+          </label>
+          <p id={`${id}-expiry`} className="hint">
+            As Entra shows it under Certificates &amp; secrets. Roster warns here 30 days before it expires.
+          </p>
+        </>
+      )}
       <label className="check">
         <input
           type="checkbox"

@@ -3,7 +3,8 @@ import { notFound } from '../../api/api-error.ts';
 import { actorOf } from '../../admin/principal.ts';
 import { SecretError } from '../../secrets/secret-error.ts';
 import { SsoConfigurationError, type SsoConnectionInput } from '../../sso/sso-connections.ts';
-import { callbackPath, SignInError } from '../../sso/sso-sign-in.ts';
+import { redirectUris } from '../../sso/entra-platform.ts';
+import { SignInError } from '../../sso/sso-sign-in.ts';
 import type { AdminServices } from './admin-services.ts';
 import { type AdminRequest, audit, body, refusing } from './admin-request.ts';
 
@@ -14,7 +15,8 @@ const connection = {
   properties: {
     clientId: { type: 'string', minLength: 1, maxLength: 100 },
     authority: { type: 'string', minLength: 1, maxLength: 500 },
-    clientSecret: { type: 'string', minLength: 1, maxLength: 1000 },
+    // null: no secret; Roster signs in as a public client through the Mobile and desktop platform.
+    clientSecret: { type: ['string', 'null'], minLength: 1, maxLength: 1000 },
     clientSecretExpiresAt: { type: ['string', 'null'], maxLength: 100 },
     justInTime: { type: 'boolean' },
   },
@@ -24,17 +26,16 @@ const tags = ['Single sign-on'];
 const SSO_REFUSALS = [SsoConfigurationError, SecretError, SignInError];
 
 /**
- * An organization's Entra ID connection: the app registration's ids and secret (write-only), the redirect URI to
+ * An organization's Entra ID connection: the app registration's ids and secret (write-only), the redirect URIs to
  * register in Entra, and a test sign-in. A customer's setup link may configure it, as it configures directories.
  */
 export async function ssoAdminRoutes(app: FastifyInstance, services: AdminServices): Promise<void> {
   const { scope, sso, ssoSignIn } = services;
-  const redirectUris = (request: AdminRequest) => ({ web: [`${services.publicUrl(request)}${callbackPath}`] });
   app.get('/organizations/:orgId/sso', { schema: { tags, summary: "The organization's Entra ID connection (never its secret)" } }, async (request: AdminRequest) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
     const found = await sso.get(id);
     if (!found) throw notFound('this organization has no Entra ID connection yet');
-    return { ...found, redirectUris: redirectUris(request) };
+    return { ...found, redirectUris: redirectUris(services.publicUrl(request)) };
   });
   app.put('/organizations/:orgId/sso', { schema: { tags, summary: 'Create or change the Entra ID connection', body: connection } }, async (request: AdminRequest) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
@@ -43,9 +44,9 @@ export async function ssoAdminRoutes(app: FastifyInstance, services: AdminServic
     await services.audit.record(audit(request), 'sso.updated', {
       organizationId: id,
       target: id,
-      details: { clientId: saved.clientId, tenantId: saved.tenantId, secretChanged: input.clientSecret !== undefined, justInTime: saved.justInTime },
+      details: { clientId: saved.clientId, tenantId: saved.tenantId, platform: saved.platform, secretChanged: input.clientSecret !== undefined, justInTime: saved.justInTime },
     });
-    return { ...saved, redirectUris: redirectUris(request) };
+    return { ...saved, redirectUris: redirectUris(services.publicUrl(request)) };
   });
   app.delete('/organizations/:orgId/sso', { schema: { tags, summary: 'Remove the Entra ID connection' } }, async (request: AdminRequest, reply) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
