@@ -10,12 +10,14 @@ export function EntraSsoSteps({ redirectUriShown }: { redirectUriShown: boolean 
         <strong>New registration</strong>, for accounts in this organizational directory only (single tenant).
       </li>
       <li>
-        Open <strong>Authentication</strong> → <strong>Add a platform</strong> → <strong>Web</strong>, and paste the Redirect URI
+        Open <strong>Authentication</strong> → <strong>Add a platform</strong> → <strong>Web</strong> if Roster signs in with a
+        client secret, or <strong>Mobile and desktop applications</strong> if it signs in without one (a public client), and
+        paste the Redirect URI
         {redirectUriShown ? ' shown above.' : ': Roster shows it here once the connection is saved, so this step can come last.'}
       </li>
       <li>
-        Under <strong>Certificates &amp; secrets</strong>, click <strong>New client secret</strong> and copy its{' '}
-        <strong>Value</strong> (not its Secret ID), and note when it expires.
+        With a client secret: under <strong>Certificates &amp; secrets</strong>, click <strong>New client secret</strong> and
+        copy its <strong>Value</strong> (not its Secret ID), and note when it expires.
       </li>
       <li>
         Under <strong>API permissions</strong>, add <strong>Microsoft Graph</strong> → <strong>Delegated permissions</strong> →{' '}
@@ -24,7 +26,7 @@ export function EntraSsoSteps({ redirectUriShown }: { redirectUriShown: boolean 
       </li>
       <li>
         From <strong>Overview</strong>, copy the <strong>Application (client) ID</strong> and the{' '}
-        <strong>Directory (tenant) ID</strong> into this form, with the secret and its expiry.
+        <strong>Directory (tenant) ID</strong> into this form, with the secret and its expiry if you made one.
       </li>
     </ol>
   );
