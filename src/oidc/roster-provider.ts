@@ -1,5 +1,4 @@
-import type { KoaContextWithOIDC } from 'oidc-provider';
-import Provider from 'oidc-provider';
+import type { default as Provider, KoaContextWithOIDC } from 'oidc-provider';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { AccountStore } from '../store/account-store.ts';
@@ -37,6 +36,9 @@ export const signInPath = (uid: string) => `/signin/${uid}`;
  */
 export async function rosterProvider(options: RosterProviderOptions): Promise<Provider> {
   const keys = await providerKeys(options.db, options.secrets());
+  // Loaded on first use: oidc-provider (with Koa) adds about 40 MB to the process, which a Roster that only
+  // provisions never needs.
+  const { default: Provider } = await import('oidc-provider');
   const provider = new Provider(options.issuer, {
     adapter: (name: string) => (name === 'Client' ? options.clients.adapter() : new OidcPayloadStore(options.db, name)),
     jwks: { keys: [keys.signing as never] },
