@@ -124,6 +124,21 @@ describe('two Roster instances on one PostgreSQL', { skip }, () => {
     assert.equal(final.body.meta.version, 'W/"41"');
   });
 
+  test('a custom extension attribute one instance registers is filterable, and listed in /Schemas, on the other at once', async () => {
+    const urn = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName';
+    // The second instance has read the directory's schemas already, before the attribute exists.
+    assert.equal((await via(1).send('GET', '/Schemas')).status, 200);
+    assert.equal((await via(1).send('GET', `/Users?filter=${encodeURIComponent(`${urn}:costCenter eq "CC-7"`)}`)).body.totalResults, 0);
+    const created = await via(0).send('POST', '/Users', { ...userBody('cost-center@contoso.com'), [urn]: { costCenter: 'CC-7' } });
+    assert.equal(created.status, 201);
+    const found = await via(1).send('GET', `/Users?filter=${encodeURIComponent(`${urn}:costCenter eq "CC-7"`)}`);
+    assert.equal(found.status, 200, JSON.stringify(found.body));
+    assert.deepEqual(found.body.Resources.map((r: { id: string }) => r.id), [created.body.id]);
+    const schemas = await via(1).send('GET', '/Schemas');
+    const extension = schemas.body.Resources.find((schema: { id: string }) => schema.id === urn);
+    assert.ok(extension?.attributes.some((a: { name: string }) => a.name === 'costCenter'), JSON.stringify(schemas.body));
+  });
+
   test('deleting users while they are added to groups never leaves a membership naming a deleted user', async () => {
     const users = await Promise.all(Array.from({ length: 30 }, (_, i) => via(i).send('POST', '/Users', userBody(`leaver-${i}@contoso.com`))));
     const groups = await Promise.all(Array.from({ length: 3 }, (_, i) => via(i).send('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: `Leavers ${i}` })));

@@ -55,9 +55,21 @@ export function checkIfMatch(ifMatch: string | undefined, version: number): void
  * The SCIM operations of one directory: turns requests into typed intent with the pure `scim/` modules, enforces the
  * directory's rules, and lets the store apply the result in one transaction.
  */
+/**
+ * How long an instance trusts its copy of a directory's schemas. Within it, an attribute another instance registered
+ * is still handled as an unknown extension attribute (accepted, its type inferred from the value): the same bound as
+ * the token cache's.
+ */
+const SCHEMA_TTL_MS = 1000;
+/** Directories whose schemas one instance keeps; past this the cache starts afresh (thousands of directories). */
+const SCHEMA_CACHE_MAX = 10_000;
+
 export class ScimService {
-  /** Each directory's schemas, rebuilt only when it registers a new custom extension attribute. */
-  private readonly schemaCache = new Map<string, Record<ResourceTypeName, ResourceSchema>>();
+  /**
+   * Each directory's schemas, read again when this instance registers a new custom extension attribute, or when the
+   * copy is older than SCHEMA_TTL_MS: another instance may have registered one meanwhile.
+   */
+  private readonly schemaCache = new Map<string, { schemas: Record<ResourceTypeName, ResourceSchema>; signature: string; loadedAt: number }>();
 
   constructor(
     private readonly directories: DirectoryService,
@@ -68,14 +80,22 @@ export class ScimService {
     return { directory, profile: this.directories.profile(directory), baseUrl, schemas: await this.schemas(directory.id) };
   }
 
-  /** The directory's User and Group schemas, with the custom extension attributes it has received so far. */
-  async schemas(directoryId: string): Promise<Record<ResourceTypeName, ResourceSchema>> {
-    let schemas = this.schemaCache.get(directoryId);
-    if (!schemas) {
-      const extensions = await this.store.extensionAttributes(directoryId);
-      schemas = { User: ResourceSchema.for('User', extensions), Group: ResourceSchema.for('Group', extensions) };
-      this.schemaCache.set(directoryId, schemas);
-    }
+  /**
+   * The directory's User and Group schemas, with the custom extension attributes it has received so far. `fresh`
+   * reads them from the database whatever the cache holds: discovery (/Schemas) must list an attribute another
+   * instance registered a moment ago.
+   */
+  async schemas(directoryId: string, { fresh = false } = {}): Promise<Record<ResourceTypeName, ResourceSchema>> {
+    const cached = this.schemaCache.get(directoryId);
+    if (cached && !fresh && Date.now() - cached.loadedAt < SCHEMA_TTL_MS) return cached.schemas;
+    const loadedAt = Date.now();
+    const extensions = await this.store.extensionAttributes(directoryId);
+    const signature = JSON.stringify(extensions);
+    // Unchanged: the same objects, so what is compiled per schema (list statements) stays compiled.
+    const schemas =
+      cached?.signature === signature ? cached.schemas : { User: ResourceSchema.for('User', extensions), Group: ResourceSchema.for('Group', extensions) };
+    if (this.schemaCache.size >= SCHEMA_CACHE_MAX) this.schemaCache.clear();
+    this.schemaCache.set(directoryId, { schemas, signature, loadedAt });
     return schemas;
   }
 

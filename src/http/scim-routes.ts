@@ -62,30 +62,32 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
   app.get('/ServiceProviderConfig', async (request: ScimRequest, reply) =>
     send(reply, 200, serviceProviderConfig({ maxResults: options.paging.maxCount, maxPayloadSize: options.bodyLimit }, request.directoryContext.baseUrl)),
   );
+  // Discovery reads the directory's schemas afresh: another instance may have registered an extension a moment ago.
+  const currentSchemas = (ctx: DirectoryContext) => scim.schemas(ctx.directory.id, { fresh: true });
   app.get('/ResourceTypes', async (request: ScimRequest, reply) => {
     const ctx = request.directoryContext;
-    const types = Object.values(ctx.schemas).map((s) => resourceType(s, ctx.baseUrl));
+    const types = Object.values(await currentSchemas(ctx)).map((s) => resourceType(s, ctx.baseUrl));
     return send(reply, 200, listResponse(types.length, 1, types));
   });
   app.get('/ResourceTypes/:name', async (request: ScimRequest, reply) => {
     const ctx = request.directoryContext;
-    const schema = Object.values(ctx.schemas).find((s) => s.type.toLowerCase() === request.params.name?.toLowerCase());
+    const schema = Object.values(await currentSchemas(ctx)).find((s) => s.type.toLowerCase() === request.params.name?.toLowerCase());
     if (!schema) throw notFound(`no resource type ${request.params.name}`);
     return send(reply, 200, resourceType(schema, ctx.baseUrl));
   });
-  const allSchemas = (ctx: DirectoryContext) => {
+  const allSchemas = async (ctx: DirectoryContext) => {
     const seen = new Map<string, ReturnType<typeof schemaResource>>();
-    for (const s of Object.values(ctx.schemas)) {
+    for (const s of Object.values(await currentSchemas(ctx))) {
       for (const def of [s.core, ...s.extensions]) seen.set(def.id, schemaResource(def, ctx.baseUrl));
     }
     return [...seen.values()];
   };
   app.get('/Schemas', async (request: ScimRequest, reply) => {
-    const schemas = allSchemas(request.directoryContext);
+    const schemas = await allSchemas(request.directoryContext);
     return send(reply, 200, listResponse(schemas.length, 1, schemas));
   });
   app.get('/Schemas/:id', async (request: ScimRequest, reply) => {
-    const found = allSchemas(request.directoryContext).find((s) => s.id.toLowerCase() === request.params.id?.toLowerCase());
+    const found = (await allSchemas(request.directoryContext)).find((s) => s.id.toLowerCase() === request.params.id?.toLowerCase());
     if (!found) throw notFound(`no schema ${request.params.id}`);
     return send(reply, 200, found);
   });
