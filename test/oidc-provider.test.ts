@@ -12,7 +12,7 @@ import { AdminClient } from './support/admin-client.ts';
 import { readEvents } from './support/api-client.ts';
 import { CookieJar, walk } from './support/browse.ts';
 import { EntraLikeProvider } from './support/entra-like-provider.ts';
-import { GROUP_SCHEMA, TestRoster, userBody } from './support/roster.ts';
+import { GROUP_SCHEMA, patchOp, TestRoster, userBody } from './support/roster.ts';
 
 const TENANT = '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a';
 const ENTRA_APP = { clientId: 'c0ffee00-1234-4abc-9def-0123456789ab', clientSecret: 'entra app secret' };
@@ -30,6 +30,7 @@ let admin: AdminClient;
 let organizationId: string;
 let adaId: string;
 let directoryId: string;
+let directoryToken: string;
 let eventsKey: string;
 let app: oidc.Configuration;
 
@@ -104,6 +105,7 @@ describe("Roster's OpenID provider for the host app", () => {
     const created = await admin.ok('POST', `/organizations/${organizationId}/directories`, { name: 'Contoso Entra ID' });
     const directory = { id: created.directory.id, token: created.token, base: `/scim/v2/${created.directory.id}` };
     directoryId = directory.id;
+    directoryToken = directory.token;
     eventsKey = (await roster.roster.apiKeys.create(organizationId)).key;
     adaId = (
       await roster.request(directory, 'POST', '/Users', {
@@ -166,6 +168,23 @@ describe("Roster's OpenID provider for the host app", () => {
     const nobody = await signIn({ loginHint: 'nobody@contoso.example' });
     assert.ok('page' in nobody);
     assert.equal(nobody.page.status, 404);
+  });
+
+  test('deactivating a signed-in user in the directory ends their sign-in: the app gets no new token without a sign-in', async () => {
+    const directory = { id: directoryId, token: directoryToken, base: `/scim/v2/${directoryId}` };
+    const jar = new CookieJar();
+    assert.ok('claims' in (await signIn({ loginHint: ADA.preferredUsername, jar })));
+    assert.ok('claims' in (await signIn({ jar, prompt: 'none' })), 'signed in: a silent sign-in gets a code');
+    const deactivate = (active: boolean) => roster.request(directory, 'PATCH', `/Users/${adaId}`, patchOp({ op: 'replace', path: 'active', value: active }));
+    assert.equal((await deactivate(false)).status, 200);
+    try {
+      const silent = await signIn({ jar, prompt: 'none' });
+      assert.ok('error' in silent && silent.error === 'login_required', 'page' in silent ? `${silent.page.status} ${await silent.page.text()}` : JSON.stringify(silent));
+      const again = await signIn({ jar, loginHint: ADA.preferredUsername });
+      assert.ok('page' in again && again.page.status === 403, 'and a new sign-in through Entra is refused');
+    } finally {
+      assert.equal((await deactivate(true)).status, 200);
+    }
   });
 
   test('a guest added by the admin chooses a password from a one-time link and signs in with it; a wrong password is refused', async () => {

@@ -1,4 +1,4 @@
-import type { default as Provider, KoaContextWithOIDC } from 'oidc-provider';
+import type { default as Provider, interactionPolicy as InteractionPolicy, KoaContextWithOIDC } from 'oidc-provider';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { AccountStore } from '../store/account-store.ts';
@@ -24,6 +24,8 @@ export interface RosterProviderOptions {
    * through it. Undefined: straight on.
    */
   afterSignOut?: (accountId: string, returnTo: string) => Promise<URL | undefined>;
+  /** Where the provider's own failures go (it answers them with a 500 page that says nothing). */
+  logError: (error: Error) => void;
 }
 
 /** Where the provider sends a browser to sign in (`/signin/{uid}`, outside the provider's own routes). */
@@ -38,7 +40,7 @@ export async function rosterProvider(options: RosterProviderOptions): Promise<Pr
   const keys = await providerKeys(options.db, options.secrets());
   // Loaded on first use: oidc-provider (with Koa) adds about 40 MB to the process, which a Roster that only
   // provisions never needs.
-  const { default: Provider } = await import('oidc-provider');
+  const { default: Provider, interactionPolicy } = await import('oidc-provider');
   const provider = new Provider(options.issuer, {
     adapter: (name: string) => (name === 'Client' ? options.clients.adapter() : new OidcPayloadStore(options.db, name)),
     jwks: { keys: [keys.signing as never] },
@@ -76,7 +78,7 @@ export async function rosterProvider(options: RosterProviderOptions): Promise<Pr
         },
       },
     },
-    interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => signInPath(interaction.uid) },
+    interactions: { policy: signInPolicy(interactionPolicy), url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => signInPath(interaction.uid) },
     // First-party: the scopes the app asks for are granted without a consent page.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
       const accountId = ctx.oidc.session?.accountId;
@@ -97,8 +99,24 @@ export async function rosterProvider(options: RosterProviderOptions): Promise<Pr
     ttl: { Session: 12 * 3600, Interaction: 3600, Grant: 12 * 3600, IdToken: 3600, AccessToken: 3600, AuthorizationCode: 60 },
   } as never);
   provider.proxy = options.proxy;
+  provider.on('server_error', (_ctx: unknown, error: Error) => options.logError(error));
   if (options.afterSignOut) continueSignOut(provider, options.afterSignOut);
   return provider;
+}
+
+/**
+ * oidc-provider's interaction policy, with one more reason to sign in again: the session's account is gone (its user
+ * was deactivated or deleted in the directory, so `findAccount` finds nothing). The app's silent sign-in then gets
+ * `login_required`, and a sign-in page that refuses the person, instead of a token.
+ */
+function signInPolicy(policy: typeof InteractionPolicy) {
+  const prompts = policy.base();
+  prompts.get('login')!.checks.add(
+    new policy.Check('account_unavailable', "the account was deactivated or deleted in the organization's directory", 'login_required', (ctx: KoaContextWithOIDC) =>
+      ctx.oidc.session?.accountId && !ctx.oidc.account ? policy.Check.REQUEST_PROMPT : policy.Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  return prompts;
 }
 
 /**

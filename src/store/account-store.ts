@@ -87,13 +87,17 @@ export class AccountStore {
       .then((row) => row && toUser(row));
   }
 
-  /** What the ID token tells the host app about an account: the provisioned user's resource and groups, if any. */
+  /**
+   * What the ID token tells the host app about an account: the provisioned user's resource and groups, if any.
+   * Undefined for an account whose user was deleted or deactivated.
+   */
   async profile(accountId: string): Promise<{ account: AccountRow; doc: Record<string, unknown> | null; groups: string[] } | undefined> {
     const account = await this.byId(accountId);
     if (!account) return undefined;
     if (!account.user_id) return { account, doc: null, groups: [] };
-    const user = await this.db.selectFrom('users').select('doc').where('id', '=', account.user_id).executeTakeFirst();
-    if (!user) return undefined;
+    const user = await this.db.selectFrom('users').select(['doc', 'active']).where('id', '=', account.user_id).executeTakeFirst();
+    // A deactivated user has no profile to sign in with: the provider then ends the sessions it finds for them.
+    if (!user || Number(user.active) !== 1) return undefined;
     const groups = await this.db
       .selectFrom('group_members as m')
       .innerJoin('groups as g', 'g.id', 'm.group_id')
