@@ -48,7 +48,7 @@ describe('two Roster instances on one PostgreSQL', { skip }, () => {
 
   test('the migrations were applied exactly once by instances that started together', async () => {
     const { rows } = await sql.query<{ name: string }>('select name from kysely_migration');
-    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-events', '0003-admin', '0004-sso', '0005-oidc', '0006-sso-public-client']);
+    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-events', '0003-admin', '0004-sso', '0005-oidc', '0006-sso-public-client', '0007-entra-sessions']);
   });
 
   test('200 concurrent member additions to one group, spread over both instances, keep all 200 members', async () => {

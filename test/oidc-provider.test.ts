@@ -187,6 +187,29 @@ describe("Roster's OpenID provider for the host app", () => {
     }
   });
 
+  test("Entra's front-channel logout, naming the Entra session she signed in with, ends her Roster sessions", async () => {
+    const jar = new CookieJar();
+    const sid = `entra-session-${Date.now()}`;
+    idp.overrideNextIdTokenClaims({ sid });
+    assert.ok('claims' in (await signIn({ loginHint: ADA.preferredUsername, jar })));
+    assert.ok('claims' in (await signIn({ jar, prompt: 'none' })));
+
+    // Another session id, or none, signs nobody out.
+    for (const query of ['?sid=some-other-session', '']) {
+      const ignored = await fetch(`${origin}/sso/front-channel-logout${query}`);
+      assert.equal(ignored.status, 200);
+    }
+    assert.ok('claims' in (await signIn({ jar, prompt: 'none' })), 'still signed in');
+
+    // As Entra calls it: a GET with the sid alone, from a hidden frame of its sign-out page (no Roster cookie).
+    const called = await fetch(`${origin}/sso/front-channel-logout?sid=${encodeURIComponent(sid)}`);
+    assert.equal(called.status, 200);
+    assert.equal(called.headers.get('cache-control'), 'no-store');
+    const silent = await signIn({ jar, prompt: 'none' });
+    assert.ok('error' in silent && silent.error === 'login_required');
+    assert.equal((await roster.db.selectFrom('entra_sessions').selectAll().execute()).filter((row) => row.account_id === adaId).length, 0, 'the Entra session is forgotten');
+  });
+
   test('a guest added by the admin chooses a password from a one-time link and signs in with it; a wrong password is refused', async () => {
     const { guest, passwordLink } = await admin.ok('POST', `/organizations/${organizationId}/guests`, { username: 'guest@partner.example', displayName: 'Guest Partner', email: 'guest@partner.example' });
     // Made through the admin API without a public URL: the link has the admin request's origin.

@@ -95,6 +95,7 @@ describe('roster sso and oidc-client', { concurrency: true }, () => {
         createdAt: undefined,
         updatedAt: undefined,
         redirectUris: { web: ['http://127.0.0.1:8080/sso/callback'], mobileAndDesktop: ['http://127.0.0.1:8080/sso/callback/public'] },
+        frontChannelLogoutUrl: 'http://127.0.0.1:8080/sso/front-channel-logout',
       },
     );
     assert.ok(!JSON.stringify(shown).includes(APP.clientSecret), 'show never prints the secret');

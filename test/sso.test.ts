@@ -94,7 +94,15 @@ describe('single sign-on with Entra ID', () => {
 
     const saved = await admin.ok('PUT', path, { clientId: APP.clientId.toUpperCase(), authority: `${authority}/v2.0`, clientSecret: APP.clientSecret, clientSecretExpiresAt: '2027-05-31' });
     assert.deepEqual(
-      { clientId: saved.clientId, tenantId: saved.tenantId, issuer: saved.issuer, expires: saved.clientSecretExpiresAt, justInTime: saved.justInTime, redirectUris: saved.redirectUris },
+      {
+        clientId: saved.clientId,
+        tenantId: saved.tenantId,
+        issuer: saved.issuer,
+        expires: saved.clientSecretExpiresAt,
+        justInTime: saved.justInTime,
+        redirectUris: saved.redirectUris,
+        frontChannelLogoutUrl: saved.frontChannelLogoutUrl,
+      },
       {
         clientId: APP.clientId,
         tenantId: TENANT,
@@ -102,6 +110,7 @@ describe('single sign-on with Entra ID', () => {
         expires: '2027-05-31T00:00:00.000Z',
         justInTime: false,
         redirectUris: { web: ['https://roster.test/sso/callback'], mobileAndDesktop: ['https://roster.test/sso/callback/public'] },
+        frontChannelLogoutUrl: 'https://roster.test/sso/front-channel-logout',
       },
     );
     assert.ok(!JSON.stringify(await admin.ok('GET', path)).includes(APP.clientSecret), 'the secret is never shown');

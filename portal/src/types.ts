@@ -244,6 +244,8 @@ export interface SsoConnection {
   updatedAt: string;
   /** What to register under Authentication → Add a platform in the Entra app registration, per platform. */
   redirectUris: Record<EntraPlatform, string[]>;
+  /** What to register as the Front-channel logout URL, so that signing out of Entra signs out of Roster. */
+  frontChannelLogoutUrl: string;
 }
 
 /** The platform of Entra's app registration whose redirect URI Roster uses. */

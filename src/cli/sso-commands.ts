@@ -4,7 +4,7 @@ import { DirectoryError, DirectoryService } from '../directory/directory-service
 import { OidcClientError, OidcClients, type OidcClient } from '../oidc/oidc-clients.ts';
 import { lazySecretBox } from '../secrets/secret-key.ts';
 import { EntraClient } from '../sso/entra-client.ts';
-import { redirectUris } from '../sso/entra-platform.ts';
+import { frontChannelLogoutPath, redirectUris } from '../sso/entra-platform.ts';
 import { SsoConfigurationError, SsoConnections, type SsoConnectionView } from '../sso/sso-connections.ts';
 import { connect } from '../store/connect.ts';
 import { DirectoryStore } from '../store/directory-store.ts';
@@ -60,13 +60,15 @@ function describeConnection(connection: SsoConnectionView, publicUrl: string | u
     (web ? `  Secret expires: ${connection.clientSecretExpiresAt ?? 'not given'}\n` : '  Client secret:  none (a public client, with PKCE)\n') +
     `  Just-in-time:   ${connection.justInTime ? 'on: people Entra signs in who are not provisioned get an account' : 'off: only provisioned users sign in'}\n\n` +
     `Redirect URI to register in Entra ID (App registration → Authentication → Add a platform → ${web ? 'Web' : 'Mobile and desktop applications'}):\n\n` +
-    `  ${web ? uris.web[0] : uris.mobileAndDesktop[0]}\n`
+    `  ${web ? uris.web[0] : uris.mobileAndDesktop[0]}\n\n` +
+    `Front-channel logout URL (Authentication → Front-channel logout URL), so that signing out of Entra signs out of Roster:\n\n` +
+    `  ${origin(publicUrl)}${frontChannelLogoutPath}\n`
   );
 }
 
-/** A connection as `--json` prints it: with both platforms' redirect URIs, as the admin API gives them. */
+/** A connection as `--json` prints it: with both platforms' redirect URIs and the logout URL, as the admin API gives them. */
 const connectionJson = (connection: SsoConnectionView, publicUrl: string | undefined) =>
-  `${JSON.stringify({ ...connection, redirectUris: redirectUris(origin(publicUrl)) }, null, 2)}\n`;
+  `${JSON.stringify({ ...connection, redirectUris: redirectUris(origin(publicUrl)), frontChannelLogoutUrl: origin(publicUrl) + frontChannelLogoutPath }, null, 2)}\n`;
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 

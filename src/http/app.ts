@@ -29,6 +29,7 @@ import { ResourceStore } from '../store/resource-store.ts';
 import { SetupLinkStore } from '../store/setup-link-store.ts';
 import { AccountStore } from '../store/account-store.ts';
 import { SsoConnectionStore } from '../store/sso-connection-store.ts';
+import { EntraSessionStore } from '../store/entra-session-store.ts';
 import { SsoStateStore } from '../store/sso-state-store.ts';
 import { EntraClient } from '../sso/entra-client.ts';
 import { IdentityLinker } from '../sso/identity-linker.ts';
@@ -170,7 +171,7 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
   const entra = new EntraClient({ allowHttp: options.ssoAllowHttp });
   const ssoConnections = new SsoConnections(new SsoConnectionStore(db), () => secrets(), entra, { allowHttp: options.ssoAllowHttp });
   const accounts = new AccountStore(db);
-  const ssoSignIn = new SsoSignIn(ssoConnections, new SsoStateStore(db), entra, new IdentityLinker(accounts));
+  const ssoSignIn = new SsoSignIn(ssoConnections, new SsoStateStore(db), entra, new IdentityLinker(accounts), new EntraSessionStore(db));
   const oidcClients = new OidcClients(db, () => secrets());
   const signInSettings = new SignInSettings(db);
   const sessions = new AdminSessions(new AdminSessionStore(db));

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { escape, messagePage, page } from '../oidc/sign-in-pages.ts';
-import { callbackPaths } from '../sso/entra-platform.ts';
+import { callbackPaths, frontChannelLogoutPath } from '../sso/entra-platform.ts';
 import { SignInError, type SignedOut, type SignInResult, type SsoSignIn } from '../sso/sso-sign-in.ts';
 import { sendStep } from './oidc-routes.ts';
 
@@ -59,4 +59,12 @@ export async function ssoRoutes(app: FastifyInstance, { signIn, origin, onAuthor
   };
   app.get(callbackPaths.web, callback);
   app.get(callbackPaths.mobileAndDesktop, callback);
+
+  // Entra loads this in a hidden frame of its sign-out page, with the ended session's `sid` (and no `iss`, unlike the
+  // OpenID spec). The answer is an empty page Entra may frame; an unknown or missing sid changes nothing.
+  app.get(frontChannelLogoutPath, async (request: FastifyRequest<{ Querystring: { sid?: string } }>, reply: FastifyReply) => {
+    const sid = typeof request.query.sid === 'string' ? request.query.sid : '';
+    if (sid) await signIn.signedOutAtEntra(sid);
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send('<!doctype html><title>Signed out</title>');
+  });
 }

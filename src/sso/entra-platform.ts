@@ -17,3 +17,9 @@ export const redirectUris = (origin: string): Record<EntraPlatform, string[]> =>
 
 /** A connection with a client secret signs in as a web app; one without, as a public client. */
 export const platformOf = (clientSecret: string | null | undefined): EntraPlatform => (clientSecret ? 'web' : 'mobileAndDesktop');
+
+/**
+ * Where Entra calls, in a hidden frame, when a person's Entra session ends (they signed out of Entra, or of another
+ * app of the tenant): the *Front-channel logout URL* of the app registration. Roster then ends their sessions too.
+ */
+export const frontChannelLogoutPath = '/sso/front-channel-logout';

@@ -1,4 +1,5 @@
 import { hashToken } from '../directory/secret-token.ts';
+import type { EntraSessionStore } from '../store/entra-session-store.ts';
 import type { SsoStateStore } from '../store/sso-state-store.ts';
 import type { EntraClient, EntraIdentity } from './entra-client.ts';
 import { callbackPaths } from './entra-platform.ts';
@@ -37,6 +38,8 @@ export interface SignedOut {
 
 /** Long enough to type a password and approve MFA; a state older than this is refused. */
 const STATE_TTL_MS = 10 * 60_000;
+/** How long Roster remembers the Entra session a person signed in with: as long as Roster's own session lasts. */
+const ENTRA_SESSION_TTL_MS = 12 * 3600_000;
 
 /**
  * A sign-in through an organization's Entra ID: `begin` sends the person to Entra with a fresh state, nonce and PKCE
@@ -51,6 +54,7 @@ export class SsoSignIn {
     private readonly states: SsoStateStore,
     private readonly entra: EntraClient,
     private readonly linker: IdentityLinker,
+    private readonly entraSessions: EntraSessionStore,
   ) {}
 
   async begin(organizationId: string, purpose: SignInPurpose, baseUrl: string, loginHint?: string): Promise<URL> {
@@ -100,7 +104,21 @@ export class SsoSignIn {
     if (identity.tid !== connection.tenantId) {
       return { ...base, outcome: { kind: 'refused', reason: `the ID token comes from tenant ${identity.tid ?? '(none)'}, not from this connection's tenant ${connection.tenantId}` } };
     }
-    return { ...base, outcome: await this.linker.link(pending.organization_id, identity, { justInTime: connection.justInTime }) };
+    const outcome = await this.linker.link(pending.organization_id, identity, { justInTime: connection.justInTime });
+    // A sign-in for the app remembers Entra's session id, for Entra's front-channel logout (an admin's test does not).
+    const sid = identity.claims.sid;
+    if (purpose.kind === 'authorize' && outcome.kind === 'linked' && typeof sid === 'string' && sid) {
+      await this.entraSessions.remember(hashToken(sid), outcome.account.id, new Date(Date.now() + ENTRA_SESSION_TTL_MS).toISOString());
+    }
+    return { ...base, outcome };
+  }
+
+  /**
+   * Entra's front-channel logout: the person ended Entra session `sid` (signed out of Entra, or of another app of the
+   * tenant). Ends the Roster sessions of whoever signed in through it; returns how many accounts that was.
+   */
+  signedOutAtEntra(sid: string): Promise<number> {
+    return this.entraSessions.end(hashToken(sid));
   }
 
   /** Keeps a trip's state (hashed) until Entra sends the person back; a sign-out has no PKCE verifier or nonce. */

@@ -26,6 +26,7 @@ export interface Database {
   audit_log: AuditLogTable;
   sso_connections: SsoConnectionTable;
   sso_states: SsoStateTable;
+  entra_sessions: EntraSessionTable;
   accounts: AccountTable;
   oidc_payloads: OidcPayloadTable;
   oidc_clients: OidcClientTable;
@@ -281,6 +282,14 @@ export interface SsoConnectionTable {
   just_in_time: number;
   created_at: string;
   updated_at: string;
+}
+
+export interface EntraSessionTable {
+  /** Hex SHA-256 of the ID token's `sid`. */
+  sid_hash: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface SsoStateTable {

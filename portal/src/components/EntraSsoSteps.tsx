@@ -13,7 +13,9 @@ export function EntraSsoSteps({ redirectUriShown }: { redirectUriShown: boolean 
         Open <strong>Authentication</strong> → <strong>Add a platform</strong> → <strong>Web</strong> if Roster signs in with a
         client secret, or <strong>Mobile and desktop applications</strong> if it signs in without one (a public client), and
         paste the Redirect URI
-        {redirectUriShown ? ' shown above.' : ': Roster shows it here once the connection is saved, so this step can come last.'}
+        {redirectUriShown ? ' shown above' : ': Roster shows it here once the connection is saved, so this step can come last'}. On the
+        same page, set the <strong>Front-channel logout URL</strong>{redirectUriShown ? ' shown above' : ''}: signing out of Entra then
+        signs people out of Roster too.
       </li>
       <li>
         With a client secret: under <strong>Certificates &amp; secrets</strong>, click <strong>New client secret</strong> and

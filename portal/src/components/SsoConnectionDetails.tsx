@@ -57,6 +57,7 @@ export function SsoConnectionDetails({ connection }: { connection: SsoConnection
         </p>
       )}
       {redirectUri && <CopyField label={`Redirect URI (${platformName} platform)`} value={redirectUri} copyLabel="Copy redirect URI" />}
+      <CopyField label="Front-channel logout URL" value={connection.frontChannelLogoutUrl} copyLabel="Copy front-channel logout URL" />
       <div className="action">
         <button type="button" onClick={() => test.run()} disabled={test.pending} aria-describedby={testHintId}>
           Test sign-in

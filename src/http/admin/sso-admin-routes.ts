@@ -3,7 +3,7 @@ import { notFound } from '../../api/api-error.ts';
 import { actorOf } from '../../admin/principal.ts';
 import { SecretError } from '../../secrets/secret-error.ts';
 import { SsoConfigurationError, type SsoConnectionInput } from '../../sso/sso-connections.ts';
-import { redirectUris } from '../../sso/entra-platform.ts';
+import { frontChannelLogoutPath, redirectUris } from '../../sso/entra-platform.ts';
 import { SignInError } from '../../sso/sso-sign-in.ts';
 import type { AdminServices } from './admin-services.ts';
 import { type AdminRequest, audit, body, refusing } from './admin-request.ts';
@@ -31,11 +31,16 @@ const SSO_REFUSALS = [SsoConfigurationError, SecretError, SignInError];
  */
 export async function ssoAdminRoutes(app: FastifyInstance, services: AdminServices): Promise<void> {
   const { scope, sso, ssoSignIn } = services;
+  /** What the admin registers in Entra's app registration, for Roster reached at its public URL. */
+  const registration = (request: AdminRequest) => {
+    const origin = services.publicUrl(request);
+    return { redirectUris: redirectUris(origin), frontChannelLogoutUrl: origin + frontChannelLogoutPath };
+  };
   app.get('/organizations/:orgId/sso', { schema: { tags, summary: "The organization's Entra ID connection (never its secret)" } }, async (request: AdminRequest) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
     const found = await sso.get(id);
     if (!found) throw notFound('this organization has no Entra ID connection yet');
-    return { ...found, redirectUris: redirectUris(services.publicUrl(request)) };
+    return { ...found, ...registration(request) };
   });
   app.put('/organizations/:orgId/sso', { schema: { tags, summary: 'Create or change the Entra ID connection', body: connection } }, async (request: AdminRequest) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
@@ -46,7 +51,7 @@ export async function ssoAdminRoutes(app: FastifyInstance, services: AdminServic
       target: id,
       details: { clientId: saved.clientId, tenantId: saved.tenantId, platform: saved.platform, secretChanged: input.clientSecret !== undefined, justInTime: saved.justInTime },
     });
-    return { ...saved, redirectUris: redirectUris(services.publicUrl(request)) };
+    return { ...saved, ...registration(request) };
   });
   app.delete('/organizations/:orgId/sso', { schema: { tags, summary: 'Remove the Entra ID connection' } }, async (request: AdminRequest, reply) => {
     const { id } = await scope.organization(request.principal, request.params.orgId!);
