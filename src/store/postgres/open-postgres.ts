@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database.ts';
 import type { PoolStats } from '../pool-stats.ts';
+import { NamedStatementClient } from './named-statement-client.ts';
 import { PglitePool } from './pglite-pool.ts';
 import type { PoolOptions } from './pool-options.ts';
 import { rosterTypeParsers } from './type-parsers.ts';
@@ -20,6 +21,7 @@ export function openPostgres(url: string, options: PoolOptions, onIdleError: (er
     idleTimeoutMillis: options.idleTimeoutMillis,
     statement_timeout: options.statementTimeoutMillis || undefined,
     application_name: 'roster',
+    Client: NamedStatementClient,
     types: { getTypeParser: ((oid: number, format?: string) => rosterTypeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
   });
   // An idle connection that the server drops (restart, failover) emits here; unhandled, it would end the process.
