@@ -219,7 +219,7 @@ export async function buildApp(options: AppOptions): Promise<RosterApp> {
       clients: oidcClients,
       accounts,
       proxy: options.trustProxy ?? false,
-      afterSignOut: (accountId, returnTo) => flow.signOutElsewhere(accountId, returnTo, base),
+      afterSignOut: (accountId, returnTo) => flow.signOutAtEntra(accountId, returnTo, base),
       logError: (error) => app.log.error({ err: error }, 'OpenID provider error'),
     }).catch((error: unknown) => {
       provider = undefined; // a missing key, a database hiccup: the next request tries again

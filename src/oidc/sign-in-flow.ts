@@ -57,7 +57,7 @@ export class SignInFlow {
    * Where a person goes after Roster signed them out: a person on Entra ID signs out there too, and comes back to
    * `returnTo` (RP-initiated logout at Entra); a built-in password has nothing more to end.
    */
-  async signOutElsewhere(accountId: string, returnTo: string, baseUrl: string): Promise<URL | undefined> {
+  async signOutAtEntra(accountId: string, returnTo: string, baseUrl: string): Promise<URL | undefined> {
     const account = await this.accounts.byId(accountId);
     if (!account || account.login_method !== 'external') return undefined;
     return this.sso.signOut(account.organization_id, returnTo, baseUrl);
