@@ -332,6 +332,17 @@ describe('admin portal in Chromium', { skip }, () => {
       await page.getByRole('button', { name: 'Save connection' }).click();
       await page.getByText('Connection saved').waitFor();
       assert.equal(await page.getByLabel('Redirect URI (Web platform)').inputValue(), `${server.address}/sso/callback`);
+      // Without a secret, Roster signs in as a public client, through the Mobile and desktop platform's redirect URI.
+      await page.getByLabel('Without a secret, as a public client (Mobile and desktop applications platform)').check();
+      await page.getByRole('button', { name: 'Save connection' }).click();
+      const publicUri = page.getByLabel('Redirect URI (Mobile and desktop applications platform)');
+      await publicUri.waitFor();
+      assert.equal(await publicUri.inputValue(), `${server.address}/sso/callback/public`);
+      // Back to the Web platform: the fixture's app registration is a confidential client.
+      await page.getByLabel('With a client secret (Web platform)').check();
+      await page.getByLabel('Client secret', { exact: true }).fill(ENTRA_APP.clientSecret);
+      await page.getByRole('button', { name: 'Save connection' }).click();
+      await page.getByLabel('Redirect URI (Web platform)').waitFor();
       await page.getByRole('heading', { name: 'Single sign-on' }).scrollIntoViewIfNeeded();
       await screenshot(page, 'sso-connection');
 
