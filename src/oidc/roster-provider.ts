@@ -38,8 +38,8 @@ export const signInPath = (uid: string) => `/signin/${uid}`;
  */
 export async function rosterProvider(options: RosterProviderOptions): Promise<Provider> {
   const keys = await providerKeys(options.db, options.secrets());
-  // Loaded on first use: oidc-provider (with Koa) adds about 40 MB to the process, which a Roster that only
-  // provisions never needs.
+  // Loaded on first use: a Roster that only provisions never needs oidc-provider and Koa (about 7 MB of a running
+  // server).
   const { default: Provider, interactionPolicy } = await import('oidc-provider');
   const provider = new Provider(options.issuer, {
     adapter: (name: string) => (name === 'Client' ? options.clients.adapter() : new OidcPayloadStore(options.db, name)),
@@ -100,7 +100,7 @@ export async function rosterProvider(options: RosterProviderOptions): Promise<Pr
   } as never);
   provider.proxy = options.proxy;
   provider.on('server_error', (_ctx: unknown, error: Error) => options.logError(error));
-  if (options.afterSignOut) continueSignOut(provider, options.afterSignOut);
+  if (options.afterSignOut) continueSignOut(provider, options.afterSignOut, options.logError);
   return provider;
 }
 
@@ -123,9 +123,9 @@ function signInPolicy(policy: typeof InteractionPolicy) {
  * Hooks the end of RP-initiated logout: once the person confirmed "sign me out" and the provider ended their session
  * (its answer is a 303 to where they go next), `afterSignOut` may send them elsewhere first. Declining ("stay signed
  * in") only signs them out of the one app, so it stays with the app. Signing out of Roster already happened: if the
- * next stop cannot be worked out (Entra unreachable), the person goes straight on.
+ * next stop cannot be worked out (Entra unreachable), that is logged and the person goes straight on.
  */
-function continueSignOut(provider: Provider, afterSignOut: NonNullable<RosterProviderOptions['afterSignOut']>): void {
+function continueSignOut(provider: Provider, afterSignOut: NonNullable<RosterProviderOptions['afterSignOut']>, logError: (error: Error) => void): void {
   provider.use(async (ctx, next) => {
     await next();
     const { oidc } = ctx as unknown as KoaContextWithOIDC;
@@ -133,7 +133,10 @@ function continueSignOut(provider: Provider, afterSignOut: NonNullable<RosterPro
     const accountId = oidc.session?.accountId;
     const returnTo = ctx.response.get('location');
     if (!accountId || !returnTo) return;
-    const onward = await afterSignOut(accountId, returnTo).catch(() => undefined);
+    const onward = await afterSignOut(accountId, returnTo).catch((error: Error) => {
+      logError(error);
+      return undefined;
+    });
     if (onward) ctx.redirect(onward.href);
   });
 }
